@@ -1,0 +1,137 @@
+// Where concrete computation happens. `xla`: programs are lowered to StableHLO, compiled once
+// through the PJRT plugin (cached by program text) and run on a device; eager primitives are
+// cached one-equation programs, so data stays on the device between eager ops. `ref`: the IR
+// is interpreted in TypeScript (float64 capable; the conformance oracle; no compile latency).
+import { ShapedArray } from "./aval.js";
+import { Jaxpr, Var } from "./ir.js";
+import type { Primitive } from "./primitive.js";
+import { Array } from "./values.js";
+import { lowerModule, donationAliases } from "./lowering.js";
+import { evalJaxprRef } from "./ref.js";
+import type { HostArray } from "./host.js";
+import { paramStr } from "./ir.js";
+import { defaultRuntime, hasRuntime, type Device, type DeviceBuffer, type Executable, type Runtime } from "../xla/index.js";
+
+export type BackendName = "xla" | "ref";
+
+let chosen: BackendName | undefined;
+
+/** The backend in use: XLA_TS_BACKEND, else xla when a plugin is installed, else ref (with a notice). */
+export function backendName(): BackendName {
+  if (chosen) return chosen;
+  const env = process.env.XLA_TS_BACKEND;
+  if (env === "ref" || env === "xla") chosen = env;
+  else if (env) throw new Error(`XLA_TS_BACKEND must be "xla" or "ref", got "${env}"`);
+  else if (hasRuntime()) chosen = "xla";
+  else {
+    chosen = "ref";
+    process.emitWarning("xla-ts: no PJRT plugin found (run `npm install`, or set XLA_TS_PJRT_PLUGIN); using the ref backend");
+  }
+  return chosen;
+}
+
+/** Selects the backend for this process (before or between computations). */
+export function setBackend(name: BackendName): void {
+  chosen = name;
+}
+
+// --- xla ------------------------------------------------------------------------------
+
+let runtime: Runtime | undefined;
+export function xlaRuntime(): Runtime {
+  runtime ??= defaultRuntime();
+  return runtime;
+}
+export function defaultDevice(): Device {
+  return xlaRuntime().devices[0]!;
+}
+
+function upload(host: HostArray["data"], aval: ShapedArray): DeviceBuffer {
+  return xlaRuntime().fromHost(host, aval.shape, aval.dtype, defaultDevice());
+}
+
+export function toDevice(a: Array): DeviceBuffer {
+  return a.deviceBuffer(upload);
+}
+
+interface Compiled {
+  exe: Executable;
+  aliases: Map<number, number>;
+  text: string;
+}
+const byText = new Map<string, Compiled>();
+export const compileStats = { compiles: 0, cacheHits: 0 };
+
+/** Lowers and compiles a program (cached by its StableHLO text). */
+export function compileJaxpr(j: Jaxpr, donate: readonly number[] = []): Compiled {
+  const text = lowerModule(j, { donate });
+  let c = byText.get(text);
+  if (c) {
+    compileStats.cacheHits++;
+    return c;
+  }
+  const exe = xlaRuntime().compileSync(text);
+  compileStats.compiles++;
+  const ins = [...j.constvars, ...j.invars].map((v) => v.aval);
+  c = { exe, aliases: donationAliases(ins, j.outvars.map((a) => a.aval), donate), text };
+  byText.set(text, c);
+  return c;
+}
+
+function runCompiled(c: Compiled, args: readonly Array[], outAvals: readonly ShapedArray[]): Array[] {
+  const bufs = args.map(toDevice);
+  const donated = [...c.aliases.keys()];
+  const outs = c.exe.run(bufs, donated.length ? { donate: donated } : undefined);
+  for (const i of donated) args[i]!.markDonated();
+  return outs.map((b, i) => new Array(outAvals[i]!, { device: b }));
+}
+
+// --- entry points used by tracing and jit ------------------------------------------------
+
+const eagerCache = new Map<string, Jaxpr>();
+
+/** Runs one primitive on concrete arrays. */
+export function executePrimitive(prim: Primitive, params: object, inputs: Array[], outAvals: ShapedArray[]): Array[] {
+  for (const a of inputs) a.checkAlive(prim.name);
+  if (backendName() === "ref") {
+    const outs = prim.ref(
+      inputs.map((a) => ({ aval: a.aval, data: a.hostSync() })),
+      params,
+      outAvals,
+    );
+    return outs.map((o, i) => new Array(outAvals[i]!, { host: o.data }));
+  }
+  const key = `${prim.name}|${paramStr(params)}|${inputs.map((a) => a.aval).join(",")}`;
+  let j = eagerCache.get(key);
+  if (!j) {
+    const invars = inputs.map((a) => new Var(a.aval.withWeak(false)));
+    const outs = outAvals.map((a) => new Var(a));
+    j = new Jaxpr([], invars, [{ prim, params: params as Record<string, unknown>, inputs: invars, outputs: outs }], outs);
+    eagerCache.set(key, j);
+  }
+  return runCompiled(compileJaxpr(j), inputs, outAvals);
+}
+
+/**
+ * Runs a whole program on concrete arrays: consts then args. On xla it is compiled once
+ * (cached by text); `donate` lists argument positions (after the consts) whose buffers the
+ * program may take over.
+ */
+export function runJaxpr(j: Jaxpr, consts: readonly Array[], args: readonly Array[], donate: readonly number[] = []): Array[] {
+  const all = [...consts, ...args];
+  for (const a of all) a.checkAlive("jit");
+  const outAvals = j.outvars.map((a) => a.aval);
+  if (backendName() === "ref") {
+    const outs = evalJaxprRef(
+      j,
+      consts.map((a) => ({ aval: a.aval, data: a.hostSync() })),
+      args.map((a) => ({ aval: a.aval, data: a.hostSync() })),
+    );
+    return outs.map((o, i) => new Array(outAvals[i]!, { host: o.data }));
+  }
+  const c = compileJaxpr(
+    j,
+    donate.map((i) => i + consts.length),
+  );
+  return runCompiled(c, all, outAvals);
+}

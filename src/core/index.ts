@@ -1,0 +1,10 @@
+export { ShapedArray, sizeOf, shapeEq, stridesOf, isFloatDtype, isIntDtype, isUnsignedDtype, type Shape } from "./aval.js";
+export { Array, Tracer, Value, isValue, toNested } from "./values.js";
+export { Jaxpr, Var, Literal, dce, type Atom, type Eqn } from "./ir.js";
+export { definePrimitive, primitives, getPrimitive, primError, type Primitive } from "./primitive.js";
+export { bind, bind1, traceFlat, evalJaxpr, closeOver, currentTrace, numberLiteral, literalValue, type Traced } from "./trace.js";
+export { LowerCtx, lowerModule, tensorType, elemType, scalarLiteral } from "./lowering.js";
+export { backendName, setBackend, runJaxpr, executePrimitive, compileStats, xlaRuntime, type BackendName } from "./backend.js";
+export { jit, makeJaxpr, type JitOptions, type Jitted, type Lowered } from "./jit.js";
+export { fromNumbers, toNumbers, hostArray, type HostArray } from "./host.js";
+export { evalJaxprRef } from "./ref.js";

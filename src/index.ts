@@ -1,0 +1,7 @@
+// xla-ts: the public entry. See docs/ and ../DESIGN.md for the map.
+export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend } from "./core/index.js";
+export type { JitOptions, Jitted, Shape, BackendName } from "./core/index.js";
+export { lax } from "./lax/index.js";
+export * as tree from "./pytree/index.js";
+export * as xla from "./xla/index.js";
+export type { DType } from "./xla/dtype.js";
