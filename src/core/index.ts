@@ -8,3 +8,6 @@ export { backendName, setBackend, runJaxpr, executePrimitive, compileStats, xlaR
 export { jit, makeJaxpr, type JitOptions, type Jitted, type Lowered } from "./jit.js";
 export { fromNumbers, toNumbers, hostArray, type HostArray } from "./host.js";
 export { evalJaxprRef } from "./ref.js";
+export { vjp, grad, valueAndGrad, linearizeJaxpr, zerosLike, fullLike, scalarConst, type GradOptions } from "./ad.js";
+export { vmap, batchJaxpr, moveaxis, broadcastAxis, batchToFront, type BDim, type VmapOptions, type AxisSpec } from "./batching.js";
+export { defineRules, type VjpRule, type BatchRule } from "./primitive.js";

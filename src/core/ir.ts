@@ -107,6 +107,7 @@ function printParams(params: Readonly<Record<string, unknown>>, indent: string):
 export function paramStr(v: unknown): string {
   if (v instanceof Jaxpr) return `jaxpr#${jaxprKey(v)}`;
   if (Array.isArray(v)) return `(${v.map(paramStr).join(",")})`;
+  if (typeof v === "function") return `fn#${objKey(v)}`;
   if (v && typeof v === "object") {
     if (v instanceof ShapedArray) return v.toString();
     return `{${Object.entries(v)
@@ -114,6 +115,14 @@ export function paramStr(v: unknown): string {
       .join(",")}}`;
   }
   return String(v);
+}
+
+const fnKeys = new WeakMap<object, number>();
+let fnKeyCounter = 0;
+function objKey(o: object): number {
+  let k = fnKeys.get(o);
+  if (k === undefined) fnKeys.set(o, (k = fnKeyCounter++));
+  return k;
 }
 
 const jaxprKeys = new WeakMap<Jaxpr, number>();

@@ -4,6 +4,20 @@
 import type { ShapedArray } from "./aval.js";
 import type { LowerCtx } from "./lowering.js";
 import type { HostArray } from "./host.js";
+import type { Value } from "./values.js";
+
+/**
+ * Reverse-mode rule, written with ordinary lax calls (so it is itself differentiable and
+ * batchable): given the output cotangents (zeros filled in), the primal inputs and outputs,
+ * returns one cotangent per input, `null` where the input gets none (integer operands, indices).
+ */
+export type VjpRule<P> = (cts: readonly Value[], primalsIn: readonly Value[], primalsOut: readonly Value[], params: P) => readonly (Value | null)[];
+
+/**
+ * Batching rule for vmap: `dims[i]` is the batch axis of `args[i]` (null: not batched; at least
+ * one is batched). Returns the outputs and their batch axes.
+ */
+export type BatchRule<P> = (args: readonly Value[], dims: readonly (number | null)[], params: P) => [Value[], (number | null)[]];
 
 export interface Primitive<P extends object = any> {
   readonly name: string;
@@ -13,6 +27,17 @@ export interface Primitive<P extends object = any> {
   lower(ctx: LowerCtx, inputs: string[], inAvals: ShapedArray[], outAvals: ShapedArray[], params: P): string[];
   /** The reference kernel over host typed arrays (the `ref` backend and the conformance oracle). */
   ref(inputs: HostArray[], params: P, outAvals: ShapedArray[]): HostArray[];
+  /** Reverse-mode rule (absent: not differentiable, a clear error under grad). */
+  vjp?: VjpRule<P>;
+  /** vmap rule (absent: a clear error under vmap). */
+  batch?: BatchRule<P>;
+}
+
+/** Attaches transformation rules to a primitive defined elsewhere in its family file. */
+export function defineRules<P extends object>(p: Primitive<P>, rules: { vjp?: VjpRule<P>; batch?: BatchRule<P> }): void {
+  const m = p as { vjp?: VjpRule<P>; batch?: BatchRule<P> };
+  if (rules.vjp) m.vjp = rules.vjp;
+  if (rules.batch) m.batch = rules.batch;
 }
 
 const registry = new Map<string, Primitive>();

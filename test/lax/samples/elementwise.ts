@@ -126,4 +126,4 @@ export const samples: Sample[] = [
   },
 ];
 
-samples.push({ prims: ["stop_gradient"], name: "stop_gradient is the identity", inputs: [{ shape: [3], dtype: "float32" }], fn: (x) => lax.stopGradient(x) });
+samples.push({ prims: ["stop_gradient"], name: "stop_gradient is the identity", notDifferentiable: true, inputs: [{ shape: [3], dtype: "float32" }], fn: (x) => lax.stopGradient(x) });

@@ -23,6 +23,8 @@ export interface Sample {
   fn: (...xs: Value[]) => Value | Value[];
   /** Relative/absolute tolerance for float outputs (default by dtype). */
   tol?: number;
+  /** Its gradient is not the function's derivative by design (stop_gradient): no finite-difference check. */
+  notDifferentiable?: boolean;
   /** Skip the XLA comparison (e.g. results that are implementation-defined). */
   refOnly?: boolean;
 }
