@@ -5,7 +5,7 @@ import { Jaxpr, Literal, Var, dce, type Atom, type Eqn } from "./ir.js";
 import type { Primitive } from "./primitive.js";
 import { Array, Tracer, Value } from "./values.js";
 import { executePrimitive } from "./backend.js";
-import { fromNumbers } from "./host.js";
+import { fromNumbers, toNumbers } from "./host.js";
 
 export class Trace {
   readonly eqns: Eqn[] = [];
@@ -66,8 +66,9 @@ export class Trace {
 
 function scalarOf(a: Array): number | bigint | boolean {
   const d = a.hostSync();
-  const v = d[0]!;
-  return a.dtype === "bool" ? v !== 0 : v;
+  if (a.dtype === "bool") return d[0] !== 0;
+  if (a.dtype === "float16" || a.dtype === "bfloat16") return toNumbers({ aval: a.aval, data: d })[0]!; // raw bits on the host
+  return d[0]!;
 }
 
 export function describe(x: unknown): string {

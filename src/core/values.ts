@@ -3,6 +3,7 @@
 // `reshape` are installed on `Value.prototype` by the numpy layer (src/numpy/methods.ts),
 // as JAX does, so that core never imports numpy.
 import { ShapedArray, type Shape } from "./aval.js";
+import { toNumbers } from "./host.js";
 import type { DType, TypedArray } from "../xla/dtype.js";
 import type { DeviceBuffer } from "../xla/runtime.js";
 import type { Trace } from "./trace.js";
@@ -71,6 +72,13 @@ export class Array extends Value {
     const s = this.#storage;
     if (!s.host) s.host = await s.device!.toHost();
     return s.host;
+  }
+
+  /** Resolves (with this array) once the computation producing it has finished. */
+  async blockUntilReady(): Promise<this> {
+    this.checkAlive("blockUntilReady");
+    await this.#storage.device?.ready();
+    return this;
   }
 
   dataSync(): TypedArray {
@@ -142,6 +150,7 @@ function donatedError(op = "use"): Error {
 }
 
 export function toNested(data: TypedArray, shape: Shape, dtype: DType): unknown {
+  if (dtype === "float16" || dtype === "bfloat16") data = toNumbers({ aval: new ShapedArray(shape, dtype), data });
   const conv = (v: number | bigint): unknown => (dtype === "bool" ? v !== 0 : typeof v === "bigint" ? v : v);
   if (shape.length === 0) return conv(data[0]!);
   const rec = (off: number, dim: number): unknown[] => {
