@@ -3,6 +3,7 @@ export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBack
 export type { JitOptions, Jitted, Shape, BackendName } from "./core/index.js";
 export { lax } from "./lax/index.js";
 export { random } from "./random/index.js";
+export { numpy } from "./numpy/index.js";
 export * as tree from "./pytree/index.js";
 export * as xla from "./xla/index.js";
 export type { DType } from "./xla/dtype.js";

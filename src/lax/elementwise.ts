@@ -237,8 +237,22 @@ export const rem = defBinary("rem", {
   big: (a, b) => (b === 0n ? a : a % b),
 });
 export const pow = defBinary("pow", { mlir: "stablehlo.power", cls: "num", fn: (a, b, d) => (isIntD(d) ? intPow(a, b, d) : Math.pow(a, b)) });
-export const max = defBinary("max", { mlir: "stablehlo.maximum", cls: "any", fn: maxNaN, big: (a, b) => (a > b ? a : b) });
-export const min = defBinary("min", { mlir: "stablehlo.minimum", cls: "any", fn: minNaN, big: (a, b) => (a < b ? a : b) });
+// The CPU plugin's maximum/minimum may drop NaNs (fast min/max); NaN propagation is made explicit.
+function nanPropagating(mlir: string): Primitive["lower"] {
+  return (ctx, [x, y], ins, [o]) => {
+    const m = ctx.op1(mlir, [x!, y!], ins, o!);
+    if (compareType(ins[0]!.dtype) !== "FLOAT") return [m];
+    const a = ins[0]!;
+    const pred = new ShapedArray(a.shape, "bool");
+    const ne = `comparison_direction = #stablehlo<comparison_direction NE>, compare_type = #stablehlo<comparison_type FLOAT>`;
+    const xNan = ctx.op1("stablehlo.compare", [x!, x!], [a, a], pred, { attrs: ne });
+    const yNan = ctx.op1("stablehlo.compare", [y!, y!], [a, a], pred, { attrs: ne });
+    const r = ctx.op1("stablehlo.select", [yNan, y!, m], [pred, a, a], o!);
+    return [ctx.op1("stablehlo.select", [xNan, x!, r], [pred, a, a], o!)];
+  };
+}
+export const max = defBinary("max", { mlir: "stablehlo.maximum", cls: "any", fn: maxNaN, big: (a, b) => (a > b ? a : b), lower: nanPropagating("stablehlo.maximum") });
+export const min = defBinary("min", { mlir: "stablehlo.minimum", cls: "any", fn: minNaN, big: (a, b) => (a < b ? a : b), lower: nanPropagating("stablehlo.minimum") });
 export const atan2 = defBinary("atan2", { mlir: "stablehlo.atan2", cls: "float", fn: Math.atan2 });
 export const and = defBinary("and", { mlir: "stablehlo.and", cls: "intOrBool", fn: (a, b) => a & b, big: (a, b) => a & b });
 export const or = defBinary("or", { mlir: "stablehlo.or", cls: "intOrBool", fn: (a, b) => a | b, big: (a, b) => a | b });

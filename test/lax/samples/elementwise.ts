@@ -127,3 +127,13 @@ export const samples: Sample[] = [
 ];
 
 samples.push({ prims: ["stop_gradient"], name: "stop_gradient is the identity", notDifferentiable: true, inputs: [{ shape: [3], dtype: "float32" }], fn: (x) => lax.stopGradient(x) });
+
+samples.push({
+  prims: ["max", "min"],
+  name: "max/min propagate NaN (either side)",
+  inputs: [
+    { shape: [4], dtype: "float32", values: [1, NaN, NaN, -2] },
+    { shape: [4], dtype: "float32", values: [NaN, 1, NaN, 3] },
+  ],
+  fn: (x, y) => [lax.max(x!, y!), lax.min(x!, y!)],
+});
