@@ -62,12 +62,21 @@ interface Compiled {
 const byText = new Map<string, Compiled>();
 export const compileStats = { compiles: 0, cacheHits: 0 };
 
-/** Lowers and compiles a program (cached by its StableHLO text). */
+/** Per program object: the compiled executable for each donation pattern (no re-lowering). */
+const byJaxpr = new WeakMap<Jaxpr, Map<string, Compiled>>();
+
+/** Lowers and compiles a program (cached by program object, then by StableHLO text). */
 export function compileJaxpr(j: Jaxpr, donate: readonly number[] = []): Compiled {
+  const dk = donate.join(",");
+  let perJ = byJaxpr.get(j);
+  const hit = perJ?.get(dk);
+  if (hit && !hit.exe.disposed) return hit;
   const text = lowerModule(j, { donate });
   let c = byText.get(text);
+  if (!perJ) byJaxpr.set(j, (perJ = new Map()));
   if (c) {
     compileStats.cacheHits++;
+    perJ.set(dk, c);
     return c;
   }
   const exe = xlaRuntime().compileSync(text);
@@ -75,6 +84,7 @@ export function compileJaxpr(j: Jaxpr, donate: readonly number[] = []): Compiled
   const ins = [...j.constvars, ...j.invars].map((v) => v.aval);
   c = { exe, aliases: donationAliases(ins, j.outvars.map((a) => a.aval), donate), text };
   byText.set(text, c);
+  perJ.set(dk, c);
   return c;
 }
 
