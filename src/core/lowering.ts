@@ -3,6 +3,7 @@
 import { ShapedArray } from "./aval.js";
 import { DTYPES, type DType } from "../xla/dtype.js";
 import { Jaxpr, Literal, Var, type Atom } from "./ir.js";
+import { f32ToBf16Bits, f32ToF16Bits } from "./host.js";
 
 export function tensorType(a: { shape: readonly number[]; dtype: DType }): string {
   const dims = a.shape.map((d) => `${d}x`).join("");
@@ -30,9 +31,9 @@ export function scalarLiteral(v: number | bigint | boolean, dtype: DType): strin
       f64[0] = Number(v);
       return `0x${u64[0]!.toString(16).padStart(16, "0").toUpperCase()}`;
     case "float16":
+      return `0x${f32ToF16Bits(Number(v)).toString(16).padStart(4, "0").toUpperCase()}`;
     case "bfloat16":
-      // v is given as a number; the lowering emits the decimal form, which MLIR rounds.
-      return Number.isFinite(Number(v)) ? Number(v).toExponential(8) : Number(v) > 0 ? "0x7C00" : "0xFC00";
+      return `0x${f32ToBf16Bits(Number(v)).toString(16).padStart(4, "0").toUpperCase()}`;
     default:
       return typeof v === "bigint" ? v.toString() : String(Math.trunc(Number(v)));
   }

@@ -10,7 +10,7 @@ import type { Sample } from "./types.js";
 const full = (v: number, shape: number[], dtype: DType = "float32") =>
   new Array(new ShapedArray(shape, dtype), { host: fromNumbers(new globalThis.Array(shape.reduce((a, b) => a * b, 1)).fill(v), shape, dtype).data });
 
-const { scan, whileLoop, cond, switch: switch_ } = controlLax;
+const { scan, whileLoop, forLoop, cond, switch: switch_ } = controlLax;
 
 export const samples: Sample[] = [
   {
@@ -86,6 +86,87 @@ export const samples: Sample[] = [
       const t = cond(p!, (u: Value, v: Value) => [lax.add(lax.mul(u, a), v), u], (u: Value, v: Value) => [lax.mul(u, v), lax.add(v, b)], x!, y!);
       const f = cond(lax.bitwiseNot(p!), (u: Value) => lax.mul(u, a), (u: Value) => lax.add(u, b), x!);
       return [...t, f];
+    },
+  },
+  // Cases for the transformations (test/lax/transforms.test.ts batches every operand but the
+  // last): carries that become batched only through the body, batched trip counts and
+  // predicates next to unbatched ones, nesting, and forLoop (a scan) under grad.
+  {
+    prims: ["scan"],
+    name: "scan: unbatched init, carry batched through the body; float consts accumulate",
+    inputs: [{ shape: [4, 3], dtype: "float32" }, { shape: [3], dtype: "float32" }, { shape: [3], dtype: "float32" }],
+    fn: (xs, w, init) => {
+      const [c, ys] = scan((c: Value, x: Value) => [lax.add(lax.mul(c, x), lax.sin(lax.mul(c, w!))), lax.add(c, lax.mul(x, w!))], init!, xs!);
+      return [c, ys];
+    },
+  },
+  {
+    prims: ["scan", "cond"],
+    name: "scan: a switch in the body on int xs, reverse, unbatched init",
+    inputs: [
+      { shape: [5, 2], dtype: "float32" },
+      { shape: [5], dtype: "int32", gen: "smallint" },
+      { shape: [2], dtype: "float32" },
+      { shape: [2], dtype: "float32" },
+    ],
+    fn: (xs, ks, w, init) => {
+      const [c, ys] = scan(
+        (c: Value, [x, k]: [Value, Value]) => {
+          const n = switch_(k, [(u: Value) => lax.add(lax.mul(u, w!), x), (u: Value) => lax.sub(lax.sin(u), x), (u: Value) => lax.mul(u, x)], c);
+          return [n, [lax.mul(n, w!), k]];
+        },
+        init!,
+        [xs!, ks!],
+        { reverse: true },
+      );
+      return [c, ...(ys as Value[])];
+    },
+  },
+  {
+    prims: ["scan"],
+    name: "forLoop with static bounds (a scan with an int counter)",
+    inputs: [{ shape: [3], dtype: "float32", gen: "unit" }, { shape: [3], dtype: "float32", gen: "unit" }],
+    fn: (x, a) => forLoop(0, 5, (i: Value, c: Value) => lax.add(lax.mul(c, a!), lax.mul(lax.sin(c), convertLax.convertElementType(lax.add(i, full(1, [], "int32")), "float32"))), x!),
+  },
+  {
+    prims: ["while"],
+    name: "while: per-example trip counts (batched predicate), unbatched float carry",
+    inputs: [{ shape: [], dtype: "int32", gen: "nonneg" }, { shape: [3], dtype: "float32", gen: "unit" }],
+    fn: (n, x) => {
+      // j counts every trip: under vmap each lane must stop at its own count.
+      const [i, j, y] = whileLoop(
+        ([i]: [Value, Value, Value]) => lax.lt(i, n!),
+        ([i, j, y]: [Value, Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(j, full(2, [], "int32")), lax.add(lax.mul(y, full(0.5, [3])), full(1, [3]))],
+        [full(0, [], "int32"), full(0, [], "int32"), x!],
+      );
+      return [i, j, y];
+    },
+  },
+  {
+    prims: ["scan", "while"],
+    name: "while inside scan: trip counts from the xs",
+    inputs: [{ shape: [4], dtype: "int32", gen: "index" }, { shape: [2], dtype: "float32", gen: "unit" }],
+    fn: (ks, init) => {
+      const [c, ys] = scan(
+        (c: Value, k: Value) => {
+          const [, d] = whileLoop(([i]: [Value, Value]) => lax.lt(i, k), ([i, d]: [Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(lax.mul(d, full(0.5, [2])), full(1, [2]))], [full(0, [], "int32"), c]);
+          return [d, lax.mul(d, c)];
+        },
+        init!,
+        ks!,
+      );
+      return [c, ys];
+    },
+  },
+  {
+    prims: ["cond"],
+    name: "cond: unbatched predicate, batched operands, an output batched in one branch only, int output",
+    inputs: [{ shape: [3], dtype: "float32" }, { shape: [3], dtype: "float32" }, { shape: [], dtype: "bool", values: [1] }],
+    fn: (x, y, p) => {
+      const k = full(2, [3]);
+      const t = cond(p!, (u: Value, v: Value) => [lax.mul(u, v), k, full(1, [], "int32")], (u: Value, v: Value) => [lax.sin(v), lax.mul(u, k), full(2, [], "int32")], x!, y!);
+      const f = cond(lax.bitwiseNot(p!), (u: Value, v: Value) => [lax.mul(u, v), k], (u: Value, v: Value) => [lax.sin(v), lax.mul(u, k)], x!, y!);
+      return [...t, ...f];
     },
   },
   ...[-3, 0, 1, 2, 7].map(

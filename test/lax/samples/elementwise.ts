@@ -137,3 +137,13 @@ samples.push({
   ],
   fn: (x, y) => [lax.max(x!, y!), lax.min(x!, y!)],
 });
+
+samples.push({
+  prims: ["add"],
+  name: "f16 / bf16 with infinities and NaN (literal encoding)",
+  inputs: [
+    { shape: [4], dtype: "float16", values: [1, Infinity, -Infinity, NaN] },
+    { shape: [4], dtype: "bfloat16", values: [1, Infinity, -Infinity, NaN] },
+  ],
+  fn: (x, y) => [lax.add(x!, x!), lax.add(y!, y!)],
+});

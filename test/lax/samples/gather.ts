@@ -1,9 +1,10 @@
 import { lax } from "../../../src/lax/index.js";
 import type { GatherDimensionNumbers, ScatterDimensionNumbers } from "../../../src/lax/gather.js";
 import type { DType } from "../../../src/xla/dtype.js";
-import type { InputSpec, Sample } from "./types.js";
+import type { Gen, InputSpec, Sample } from "./types.js";
 
 const spec = (shape: number[], dtype: DType, values?: number[]): InputSpec => ({ shape, dtype, ...(values ? { values } : {}) });
+const gen = (shape: number[], dtype: DType, g: Gen): InputSpec => ({ shape, dtype, gen: g });
 
 // x[idx] on axis 0 (scalar indices: indexVectorDim = rank of indices).
 const take0: GatherDimensionNumbers = { offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0], indexVectorDim: 1 };
@@ -136,5 +137,43 @@ export const samples: Sample[] = [
     inputs: [spec([5], "float32", [1, NaN, 3, 4, NaN]), spec([5], "int32", [0, 1, 1, 3, 4]), spec([5], "float32", [NaN, 2, 5, NaN, 1])],
     fn: (x, i, u) => [lax.scatterMin(x!, i!, u!, vec), lax.scatterMax(x!, i!, u!, vec)],
     refOnly: true,
+  },
+  // For the transformations: finite outputs for finite differences, and (as vmap leaves the
+  // last input unbatched) shared operands, indices or updates.
+  {
+    prims: ["gather"],
+    name: "gather fill mode with fill value 0; per-example indices into a shared operand",
+    inputs: [gen([4], "int32", "index"), gen([3, 2, 1], "int32", "index"), spec([5, 3], "float32")],
+    fn: (i, j, x) => [lax.gather(x!, i!, take0, [1, 3], { mode: "fill", fillValue: 0 }), lax.gather(x!, i!, take0, [1, 3]), lax.gather(lax.slice(x!, [0, 0], [3, 3]), j!, along, [1, 1])],
+  },
+  {
+    prims: ["gather"],
+    name: "gather windows with per-example operands and shared indices",
+    inputs: [spec([6, 4], "float64"), spec([3, 5], "float32"), spec([3, 1], "int32", [0, 5, 3])],
+    fn: (y, x, j) => [lax.gather(y!, j!, windows, [2, 4]), lax.gather(x!, lax.reshape(j!, [3, 1, 1]), along, [1, 1])],
+  },
+  {
+    prims: ["scatter_add", "scatter"],
+    name: "scatter_add / scatter with shared indices (duplicates, an out-of-bounds one)",
+    inputs: [spec([5, 3], "float32"), spec([4, 3], "float32"), spec([4], "int32", [0, 2, 0, 7])],
+    fn: (x, u, i) => [lax.scatterAdd(x!, i!, u!, rows), lax.scatter(x!, lax.slice(i!, [1], [4]), lax.slice(u!, [1, 0], [4, 3]), rows, { uniqueIndices: true })],
+  },
+  {
+    prims: ["scatter_add", "scatter", "scatter_mul", "scatter_min", "scatter_max"],
+    name: "scatters with per-example indices and updates into a shared operand",
+    inputs: [gen([3], "int32", "index"), spec([3, 2], "float32"), spec([5, 2], "float32")],
+    fn: (i, u, x) => [lax.scatterAdd(x!, i!, u!, rows), lax.scatter(x!, lax.slice(i!, [0], [1]), lax.slice(u!, [0, 0], [1, 2]), rows), lax.scatterMul(x!, i!, u!, rows), lax.scatterMin(x!, i!, u!, rows), lax.scatterMax(x!, i!, u!, rows)],
+  },
+  {
+    prims: ["scatter_mul", "scatter_min", "scatter_max"],
+    name: "scatter_mul (unique indices) / min / max f32 without duplicates",
+    inputs: [spec([5, 2], "float32"), spec([3, 2], "float32"), spec([3], "int32", [4, 0, 2])],
+    fn: (x, u, i) => [lax.scatterMul(x!, i!, u!, rows, { uniqueIndices: true }), lax.scatterMin(x!, i!, u!, rows), lax.scatterMax(x!, i!, u!, rows)],
+  },
+  {
+    prims: ["scatter_mul"],
+    name: "scatter_mul f64: duplicates with zero updates, an out-of-bounds one",
+    inputs: [spec([5], "float64"), spec([7], "float64", [0, 2, 0, 0, 3, 1.5, 4]), spec([7], "int32", [1, 1, 2, 2, 2, 3, 5])],
+    fn: (x, u, i) => lax.scatterMul(x!, i!, u!, vec),
   },
 ];

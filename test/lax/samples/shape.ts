@@ -1,10 +1,11 @@
 import { lax } from "../../../src/lax/index.js";
 import { bind1, getPrimitive } from "../../../src/core/index.js";
 import type { DType } from "../../../src/xla/dtype.js";
-import type { InputSpec, Sample } from "./types.js";
+import type { Gen, InputSpec, Sample } from "./types.js";
 
 const spec = (shape: number[], dtype: DType, values?: number[]): InputSpec => ({ shape, dtype, ...(values ? { values } : {}) });
 const scalar = (dtype: DType, v: number): InputSpec => ({ shape: [], dtype, values: [v] });
+const gen = (shape: number[], dtype: DType, g: Gen): InputSpec => ({ shape, dtype, gen: g });
 
 export const samples: Sample[] = [
   // broadcast_in_dim
@@ -180,5 +181,40 @@ export const samples: Sample[] = [
     name: "dynamicUpdateSliceInDim with a JS-number start",
     inputs: [spec([3, 4], "float32"), spec([3, 2], "float32")],
     fn: (x, u) => lax.dynamicUpdateSliceInDim(x!, u!, 1, 1),
+  },
+  // For the transformations (vmap leaves the last input unbatched): a batched padding value,
+  // batched start indices over an unbatched operand or update.
+  {
+    prims: ["pad"],
+    name: "pad f32 by a per-example padding value (interior, negative edges)",
+    inputs: [spec([], "float32"), spec([3, 2], "float32")],
+    fn: (v, x) => [
+      lax.pad(x!, v!, [
+        [-1, 2, 1],
+        [1, -1, 2],
+      ]),
+      lax.pad(x!, v!, [
+        [0, 0, 0],
+        [2, 0, 0],
+      ]),
+    ],
+  },
+  {
+    prims: ["dynamic_slice"],
+    name: "dynamic_slice f32 with per-example (negative, clamped) starts into a shared operand",
+    inputs: [gen([], "int32", "smallint"), gen([], "int32", "index"), spec([4, 5], "float32")],
+    fn: (i, j, x) => [lax.dynamicSlice(x!, [i!, j!], [2, 3]), lax.dynamicSlice(x!, [j!, 3], [3, 3])],
+  },
+  {
+    prims: ["dynamic_update_slice"],
+    name: "dynamic_update_slice f32 with per-example starts and updates into a shared operand",
+    inputs: [spec([2, 3], "float32"), gen([], "int32", "smallint"), gen([], "int32", "index"), spec([4, 5], "float32")],
+    fn: (u, i, j, x) => [lax.dynamicUpdateSlice(x!, u!, [i!, j!]), lax.dynamicUpdateSlice(x!, u!, [2, j!])],
+  },
+  {
+    prims: ["dynamic_update_slice"],
+    name: "dynamic_update_slice f32 with per-example starts and a shared update",
+    inputs: [spec([4, 5], "float32"), gen([], "int32", "smallint"), gen([], "int32", "index"), spec([3, 2], "float32")],
+    fn: (x, i, j, u) => lax.dynamicUpdateSlice(x!, u!, [i!, j!]),
   },
 ];
