@@ -4,26 +4,15 @@
 //   node --import tsx bench/runtime.ts [--no-jax] [--repeats N]
 //
 // Prints a table and writes bench/results/runtime.json.
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Runtime, type DeviceBuffer } from "../src/xla/index.js";
+import { fmt, median, runJaxScript, table, writeResults, machine } from "./common.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const NO_JAX = argv.includes("--no-jax");
 const REPEATS = Number(argv[argv.indexOf("--repeats") + 1]) || 15;
 const CALLS = 2000;
 
 const list = (a: ArrayLike<number | bigint>) => Array.from(a);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 const ADD_ONE = `module @add_one {
   func.func public @main(%arg0: tensor<4xf32>) -> (tensor<4xf32>) {
     %c = "stablehlo.constant"() {value = dense<1.0> : tensor<4xf32>} : () -> tensor<4xf32>
@@ -117,23 +106,7 @@ async function benchXlaTs(): Promise<Figures> {
 }
 
 function benchJax(): Figures | { error: string } {
-  const script = path.join(ROOT, "tools", "bench_runtime_jax.py");
-  const hasJax = spawnSync("python3", ["-c", "import jax, numpy"], { encoding: "utf8" }).status === 0;
-  if (!hasJax) {
-    console.error("bench: jax is not installed; installing it (python3 -m pip install jax) ...");
-    const r = spawnSync("python3", ["-m", "pip", "install", "-q", "jax"], { stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0) return { error: "pip install jax failed" };
-  }
-  const r = spawnSync("python3", [script, "--repeats", String(REPEATS), "--calls", String(CALLS)], {
-    encoding: "utf8",
-    maxBuffer: 16 << 20,
-  });
-  if (r.status !== 0) return { error: `${script} failed: ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}` };
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Figures;
-}
-
-function fmt(x: number | undefined, digits = 1): string {
-  return x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits);
+  return runJaxScript("bench_runtime_jax.py", ["--repeats", String(REPEATS), "--calls", String(CALLS)]) as Figures | { error: string };
 }
 
 async function main() {
@@ -141,35 +114,24 @@ async function main() {
   const jax = NO_JAX ? { error: "--no-jax" } : benchJax();
   const j = "error" in jax ? undefined : (jax as Figures);
 
-  const rows: [string, number | undefined, number | undefined, "lower" | "higher"][] = [
-    ["f32[4]+1: run + read to host (µs/call)", ts.call_run_read_us, j?.call_run_read_us, "lower"],
-    ["f32[4]+1: run only (µs/call)", ts.call_run_us, j?.call_run_us, "lower"],
-    ["host→device 1 MB (GB/s)", ts.h2d_GBps["1MB"], j?.h2d_GBps["1MB"], "higher"],
-    ["host→device 64 MB (GB/s)", ts.h2d_GBps["64MB"], j?.h2d_GBps["64MB"], "higher"],
-    ["device→host 1 MB (GB/s)", ts.d2h_GBps["1MB"], j?.d2h_copy_GBps?.["1MB"], "higher"],
-    ["device→host 64 MB (GB/s)", ts.d2h_GBps["64MB"], j?.d2h_copy_GBps?.["64MB"], "higher"],
-    ["device→host 1 MB into a reused array (GB/s)", ts.d2h_into_GBps?.["1MB"], j?.d2h_GBps["1MB"], "higher"],
-    ["device→host 64 MB into a reused array (GB/s)", ts.d2h_into_GBps?.["64MB"], j?.d2h_GBps["64MB"], "higher"],
-  ];
-  const table = [
-    "| figure | xla-ts | JAX | xla-ts / JAX | better |",
-    "|---|---:|---:|---:|---|",
-    ...rows.map(([name, a, b, better]) => `| ${name} | ${fmt(a, name.includes("GB/s") ? 2 : 1)} | ${fmt(b, name.includes("GB/s") ? 2 : 1)} | ${a !== undefined && b !== undefined ? fmt(a / b, 2) : "—"} | ${better} |`),
-  ].join("\n");
-  console.log(table);
+  const md = table([
+    ["f32[4]+1: run + read to host (µs/call)", ts.call_run_read_us, j?.call_run_read_us, "lower", 1],
+    ["f32[4]+1: run only (µs/call)", ts.call_run_us, j?.call_run_us, "lower", 1],
+    ["host→device 1 MB (GB/s)", ts.h2d_GBps["1MB"], j?.h2d_GBps["1MB"], "higher", 2],
+    ["host→device 64 MB (GB/s)", ts.h2d_GBps["64MB"], j?.h2d_GBps["64MB"], "higher", 2],
+    ["device→host 1 MB (GB/s)", ts.d2h_GBps["1MB"], j?.d2h_copy_GBps?.["1MB"], "higher", 2],
+    ["device→host 64 MB (GB/s)", ts.d2h_GBps["64MB"], j?.d2h_copy_GBps?.["64MB"], "higher", 2],
+    ["device→host 1 MB into a reused array (GB/s)", ts.d2h_into_GBps?.["1MB"], j?.d2h_GBps["1MB"], "higher", 2],
+    ["device→host 64 MB into a reused array (GB/s)", ts.d2h_into_GBps?.["64MB"], j?.d2h_GBps["64MB"], "higher", 2],
+  ]);
+  console.log(md);
   console.log(
     "\nJAX columns: device→host rows compare with np.array(x, copy=True) (a new host array, like toHost());" +
       "\nthe 'reused array' rows compare with np.asarray(x), which on CPU aliases the device memory (no copy at all).",
   );
   if ("error" in jax) console.log(`\nJAX figures unavailable: ${jax.error}`);
-  const machine = `${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, ${os.platform()} ${os.arch()}, node ${process.version}`;
-  console.log(`\nmachine: ${machine}; medians of ${REPEATS} repeats (${CALLS} calls each for per-call figures)`);
-
-  const out = { date: new Date().toISOString(), machine, repeats: REPEATS, calls: CALLS, xla_ts: ts, jax, table };
-  const dir = path.join(ROOT, "bench", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "runtime.json"), JSON.stringify(out, null, 2) + "\n");
-  console.log(`wrote ${path.relative(ROOT, path.join(dir, "runtime.json"))}`);
+  console.log(`\nmachine: ${machine()}; medians of ${REPEATS} repeats (${CALLS} calls each for per-call figures)`);
+  writeResults("runtime", { repeats: REPEATS, calls: CALLS, xla_ts: ts, jax, table: md });
 }
 
 await main();
