@@ -3,13 +3,14 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Array, ShapedArray, backendName, compileStats, jit, makeJaxpr, setBackend, type Value } from "../../src/core/index.js";
+import { Array, ShapedArray, backendName, compileStats, jit, makeJaxpr, setBackend, valueAndGrad, vmap, type Value } from "../../src/core/index.js";
 import { fromNumbers, toNumbers } from "../../src/core/host.js";
 import { lax as ew } from "../../src/lax/elementwise.js";
 import { convertLax } from "../../src/lax/convert.js";
 import { controlLax } from "../../src/lax/control/index.js";
 import { shapeLax } from "../../src/lax/shape.js";
 import type { DType } from "../../src/xla/dtype.js";
+import "../../src/lax/index.js"; // every family's VJP and batching rules, for vmap_cond / grad_discounted_return
 
 const { scan, whileLoop, forLoop, cond, switch: switch_ } = controlLax;
 
@@ -443,8 +444,16 @@ const programs: Record<string, (inp: Record<string, any>) => Record<string, Valu
     return { final, ys: ys as Value };
   },
 };
-// vmap_cond and grad_discounted_return need vmap / grad (the transformations issue).
-const needsTransforms = new Set(["vmap_cond", "grad_discounted_return"]);
+programs.vmap_cond = ({ xs }) => ({
+  y: vmap((x: Value) => cond(ew.gt(x, f32(0)), (u: Value) => ew.mul(u, u), (u: Value) => ew.mul(ew.neg(u), f32(3)), x))(xs) as Value,
+});
+programs.grad_discounted_return = ({ rewards, dones, gamma }) => {
+  // jnp.sum as a scan (a sequential sum), so the gradient goes through scan rules only.
+  const sum = (v: Value) => scan((s: Value, x: Value) => [ew.add(s, x), null], f32(0), v)[0];
+  const loss = (r: Value) => sum(programs.discounted_return!({ rewards: r, dones, gamma, bootstrap: f32(0) }).returns!);
+  const [value, g] = valueAndGrad(loss)(rewards);
+  return { value: value as Value, grad_rewards: g as Value };
+};
 
 function expectMatches(got: Value, want: Enc, what: string) {
   expect(got.shape, `${what} shape`).toEqual(want.shape);
@@ -461,10 +470,6 @@ function expectMatches(got: Value, want: Enc, what: string) {
 
 describe.each(backends)("JAX control-flow fixtures on %s", (backend) => {
   for (const p of fixtures.programs) {
-    if (needsTransforms.has(p.name)) {
-      it.todo(`${p.name} (needs vmap / grad)`);
-      continue;
-    }
     it(p.name, () => {
       setBackend(backend);
       const prog = programs[p.name];

@@ -9,6 +9,7 @@ import { convertLax } from "../convert.js";
 import { scan, scanP, type ScanOptions, type ScanParams } from "./scan.js";
 import { whileLoop, whileP, type WhileParams } from "./while.js";
 import { cond, condP, switch_, type CondParams } from "./cond.js";
+import "./rules.js";
 
 export { scanP, whileP, condP, type ScanOptions, type ScanParams, type WhileParams, type CondParams };
 

@@ -3,6 +3,7 @@
 import { lax } from "../../../src/lax/elementwise.js";
 import { controlLax } from "../../../src/lax/control/index.js";
 import { convertLax } from "../../../src/lax/convert.js";
+import { shapeLax } from "../../../src/lax/shape.js";
 import { Array, ShapedArray, fromNumbers, type Value } from "../../../src/core/index.js";
 import type { DType } from "../../../src/xla/dtype.js";
 import type { Sample } from "./types.js";
@@ -11,6 +12,8 @@ const full = (v: number, shape: number[], dtype: DType = "float32") =>
   new Array(new ShapedArray(shape, dtype), { host: fromNumbers(new globalThis.Array(shape.reduce((a, b) => a * b, 1)).fill(v), shape, dtype).data });
 
 const { scan, whileLoop, forLoop, cond, switch: switch_ } = controlLax;
+/** `v` in the shape and dtype of `like`: samples also run in float64 (finite differences). */
+const fill = (v: number, like: Value) => full(v, [...like.shape], like.dtype);
 
 export const samples: Sample[] = [
   {
@@ -31,7 +34,7 @@ export const samples: Sample[] = [
       { shape: [5], dtype: "int32", gen: "smallint" },
     ],
     fn: (w, xs, ks) => {
-      const init: { acc: Value; n: Value } = { acc: full(0, [3]), n: full(0, [], "int32") };
+      const init: { acc: Value; n: Value } = { acc: fill(0, w!), n: full(0, [], "int32") };
       const [c, ys] = scan(
         (c: typeof init, [x, k]: [Value, Value]) => [
           { acc: lax.add(lax.mul(c.acc, w!), x), n: lax.add(c.n, k) },
@@ -49,8 +52,8 @@ export const samples: Sample[] = [
     name: "scan: no xs (length 4) and length 0",
     inputs: [{ shape: [2], dtype: "float32" }],
     fn: (x) => {
-      const [c, ys] = scan((c: Value) => [lax.add(lax.mul(c, full(2, [2])), full(1, [2])), c], x!, null, { length: 4 });
-      const [c0, ys0] = scan((c: Value, r: Value) => [lax.add(c, r), r], x!, full(0, [0, 2]));
+      const [c, ys] = scan((c: Value) => [lax.add(lax.mul(c, fill(2, c)), fill(1, c)), c], x!, null, { length: 4 });
+      const [c0, ys0] = scan((c: Value, r: Value) => [lax.add(c, r), r], x!, full(0, [0, 2], x!.dtype));
       return [c, ys, c0, ys0];
     },
   },
@@ -61,7 +64,7 @@ export const samples: Sample[] = [
     fn: (x, n) => {
       const [i, y] = whileLoop(
         ([i]: [Value, Value]) => lax.lt(i, n!),
-        ([i, y]: [Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(lax.mul(y, full(1.5, [3])), full(-0.25, [3]))],
+        ([i, y]: [Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(lax.mul(y, fill(1.5, y)), fill(-0.25, y))],
         [full(0, [], "int32"), x!],
       );
       return [i, y];
@@ -81,8 +84,8 @@ export const samples: Sample[] = [
     name: "cond: bool predicate, two operands, branch-specific captures",
     inputs: [{ shape: [], dtype: "bool", values: [1] }, { shape: [3], dtype: "float32" }, { shape: [3], dtype: "float32" }],
     fn: (p, x, y) => {
-      const a = full(2, [3]);
-      const b = full(-3, [3]);
+      const a = fill(2, x!);
+      const b = fill(-3, x!);
       const t = cond(p!, (u: Value, v: Value) => [lax.add(lax.mul(u, a), v), u], (u: Value, v: Value) => [lax.mul(u, v), lax.add(v, b)], x!, y!);
       const f = cond(lax.bitwiseNot(p!), (u: Value) => lax.mul(u, a), (u: Value) => lax.add(u, b), x!);
       return [...t, f];
@@ -126,7 +129,7 @@ export const samples: Sample[] = [
     prims: ["scan"],
     name: "forLoop with static bounds (a scan with an int counter)",
     inputs: [{ shape: [3], dtype: "float32", gen: "unit" }, { shape: [3], dtype: "float32", gen: "unit" }],
-    fn: (x, a) => forLoop(0, 5, (i: Value, c: Value) => lax.add(lax.mul(c, a!), lax.mul(lax.sin(c), convertLax.convertElementType(lax.add(i, full(1, [], "int32")), "float32"))), x!),
+    fn: (x, a) => forLoop(0, 5, (i: Value, c: Value) => lax.add(lax.mul(c, a!), lax.mul(lax.sin(c), shapeLax.broadcastInDim(convertLax.convertElementType(lax.add(i, full(1, [], "int32")), c.dtype), [3], []))), x!),
   },
   {
     prims: ["while"],
@@ -136,7 +139,7 @@ export const samples: Sample[] = [
       // j counts every trip: under vmap each lane must stop at its own count.
       const [i, j, y] = whileLoop(
         ([i]: [Value, Value, Value]) => lax.lt(i, n!),
-        ([i, j, y]: [Value, Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(j, full(2, [], "int32")), lax.add(lax.mul(y, full(0.5, [3])), full(1, [3]))],
+        ([i, j, y]: [Value, Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(j, full(2, [], "int32")), lax.add(lax.mul(y, fill(0.5, y)), fill(1, y))],
         [full(0, [], "int32"), full(0, [], "int32"), x!],
       );
       return [i, j, y];
@@ -149,7 +152,7 @@ export const samples: Sample[] = [
     fn: (ks, init) => {
       const [c, ys] = scan(
         (c: Value, k: Value) => {
-          const [, d] = whileLoop(([i]: [Value, Value]) => lax.lt(i, k), ([i, d]: [Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(lax.mul(d, full(0.5, [2])), full(1, [2]))], [full(0, [], "int32"), c]);
+          const [, d] = whileLoop(([i]: [Value, Value]) => lax.lt(i, k), ([i, d]: [Value, Value]) => [lax.add(i, full(1, [], "int32")), lax.add(lax.mul(d, fill(0.5, d)), fill(1, d))], [full(0, [], "int32"), c]);
           return [d, lax.mul(d, c)];
         },
         init!,
@@ -163,7 +166,7 @@ export const samples: Sample[] = [
     name: "cond: unbatched predicate, batched operands, an output batched in one branch only, int output",
     inputs: [{ shape: [3], dtype: "float32" }, { shape: [3], dtype: "float32" }, { shape: [], dtype: "bool", values: [1] }],
     fn: (x, y, p) => {
-      const k = full(2, [3]);
+      const k = fill(2, x!);
       const t = cond(p!, (u: Value, v: Value) => [lax.mul(u, v), k, full(1, [], "int32")], (u: Value, v: Value) => [lax.sin(v), lax.mul(u, k), full(2, [], "int32")], x!, y!);
       const f = cond(lax.bitwiseNot(p!), (u: Value, v: Value) => [lax.mul(u, v), k], (u: Value, v: Value) => [lax.sin(v), lax.mul(u, k)], x!, y!);
       return [...t, ...f];
@@ -174,7 +177,7 @@ export const samples: Sample[] = [
       prims: ["cond"],
       name: `cond: switch of 3 branches at index ${i} (clamped)`,
       inputs: [{ shape: [], dtype: "int32", values: [i] }, { shape: [2, 2], dtype: "float32" }],
-      fn: (k, x) => switch_(k!, [(u: Value) => lax.neg(u), (u: Value) => lax.exp(u), (u: Value) => convertLax.convertElementType(lax.gt(u, full(0, [2, 2])), "float32")], x!),
+      fn: (k, x) => switch_(k!, [(u: Value) => lax.neg(u), (u: Value) => lax.exp(u), (u: Value) => convertLax.convertElementType(lax.gt(u, fill(0, u)), u.dtype)], x!),
     }),
   ),
 ];
