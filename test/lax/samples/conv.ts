@@ -60,6 +60,20 @@ export const samples: Sample[] = [
   },
   {
     prims: ["conv_general_dilated"],
+    name: "conv 1-D feature groups with stride, lhs and rhs dilation, uneven padding",
+    inputs: [f32(2, 6, 9), f32(4, 3, 2)],
+    fn: (x, w) => [lax.convGeneralDilated(x!, w!, [2], [[1, 2]], [2], [2], null, 2), lax.convGeneralDilated(x!, w!, [3], [[0, -1]], null, [3], null, 2)],
+    tol: 1e-5,
+  },
+  {
+    prims: ["conv_general_dilated"],
+    name: "conv 3-D NDHWC/DHWIO with batch groups and strides",
+    inputs: [f32(4, 3, 4, 3, 2), f32(2, 2, 2, 2, 6)],
+    fn: (x, w) => lax.convGeneralDilated(x!, w!, [1, 2, 1], "SAME", null, null, ["NDHWC", "DHWIO", "NDHWC"], 1, 2),
+    tol: 1e-5,
+  },
+  {
+    prims: ["conv_general_dilated"],
     name: "conv with a window larger than the input (empty output) and 1x1 kernels",
     inputs: [f32(1, 2, 2, 2), f32(3, 2, 3, 3), f32(3, 2, 1, 1)],
     fn: (x, w, p) => [lax.conv(x!, w!, [1, 1], "VALID"), lax.conv(x!, p!, [1, 1], "VALID")],

@@ -141,6 +141,20 @@ export const samples: Sample[] = [
     fn: (a, b, c, e) => [lax.cumsum(a!, 0), lax.cummax(b!, 0), lax.cummin(b!, 0, true), lax.cummax(c!, 0), lax.cummin(c!, 0), lax.cumsum(e!, 0)],
   },
   {
+    prims: ["reduce_prod", "cumprod"],
+    name: "reduce_prod / cumprod through zeros (rows with one and two zeros), every direction",
+    inputs: [vals([3, 4], "float32", [0.5, 0, 2, -1.5, 0, 1.5, 0, 2, 1.25, -0.5, 2, 0.75])],
+    fn: (x) => [lax.reduceProd(x!, [1]), lax.reduceProd(x!, [0]), lax.reduceProd(x!, [0, 1]), lax.cumprod(x!, 1), lax.cumprod(x!, 1, true), lax.cumprod(x!, 0)],
+    tol: 1e-5,
+  },
+  {
+    prims: ["reduce_max", "reduce_min", "cummax", "cummin", "cumsum", "cumprod"],
+    name: "reductions and scans of a 3-D f32 along the middle axis (odd length)",
+    inputs: [spec([2, 5, 3], "float32")],
+    fn: (x) => [lax.reduceMax(x!, [1]), lax.reduceMin(x!, [0, 1]), lax.cummax(x!, 1), lax.cummin(x!, 1, true), lax.cumsum(x!, 1), lax.cumprod(x!, 1, true)],
+    tol: 1e-5,
+  },
+  {
     prims: ["cumsum"],
     name: "cumsum f32 long axis",
     inputs: [spec([1000], "float32")],

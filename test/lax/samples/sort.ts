@@ -46,6 +46,24 @@ export const samples: Sample[] = [
     fn: (k, v) => lax.sort([k!, v!], { isStable: false }),
   },
   {
+    prims: ["sort"],
+    name: "sort f32 distinct keys along each axis of a 2-D array, with a float payload",
+    inputs: [spec([4, 6], "float32"), spec([4, 6], "float32")],
+    fn: (k, v) => [lax.sort(k!, { dimension: 0 }), ...lax.sort([k!, v!], { dimension: 1 })],
+  },
+  {
+    prims: ["sort"],
+    name: "sort by an int key with ties then a float key, float payload, along axis 0",
+    inputs: [spec([6, 3], "int32", "smallint"), spec([6, 3], "float32"), spec([6, 3], "float32")],
+    fn: (k1, k2, v) => lax.sort([k1!, k2!, v!], { dimension: 0, numKeys: 2 }),
+  },
+  {
+    prims: ["top_k"],
+    name: "top_k f32 2-D, k = 1, 3 and all",
+    inputs: [spec([3, 5], "float32")],
+    fn: (x) => [...lax.topK(x!, 1), ...lax.topK(x!, 3), ...lax.topK(x!, 5)],
+  },
+  {
     prims: ["top_k"],
     name: "top_k f32 with NaN and ties (descending, lower index first)",
     inputs: [vals([2, 7], "float32", [1, 5, NaN, 5, -1, 3, 5, 0, 0, -0, 2, 2, -Infinity, 1])],
