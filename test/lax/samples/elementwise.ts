@@ -121,6 +121,7 @@ export const samples: Sample[] = [
   {
     prims: ["bitcast_convert_type"],
     name: "bitcast f32 <-> u32 / i32",
+    float32Only: true,
     inputs: [f([5]), { shape: [3], dtype: "uint32", values: [0x3f800000, 0x7f800000, 0x80000000] }],
     fn: (x, y) => [lax.bitcastConvertType(x!, "uint32"), lax.bitcastConvertType(y!, "float32"), lax.bitcastConvertType(x!, "int32")],
   },

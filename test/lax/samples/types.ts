@@ -25,6 +25,8 @@ export interface Sample {
   tol?: number;
   /** Its gradient is not the function's derivative by design (stop_gradient): no finite-difference check. */
   notDifferentiable?: boolean;
+  /** Meaningful only with its float32 inputs (bitcasts, f32-specific constants): no float64 gradient check. */
+  float32Only?: boolean;
   /** Skip the XLA comparison (e.g. results that are implementation-defined). */
   refOnly?: boolean;
 }
