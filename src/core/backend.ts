@@ -93,7 +93,9 @@ function runCompiled(c: Compiled, args: readonly Array[], outAvals: readonly Sha
   const donated = [...c.aliases.keys()];
   const outs = c.exe.run(bufs, donated.length ? { donate: donated } : undefined);
   for (const i of donated) args[i]!.markDonated();
-  return outs.map((b, i) => new Array(outAvals[i]!, { device: b }));
+  let done: Promise<void> | undefined;
+  const ready = () => (done ??= outs[0]!.ready());
+  return outs.map((b, i) => new Array(outAvals[i]!, { device: b, ready }));
 }
 
 // --- entry points used by tracing and jit ------------------------------------------------

@@ -31,6 +31,8 @@ export abstract class Value {
 export interface ArrayStorage {
   host?: TypedArray;
   device?: DeviceBuffer;
+  /** Shared by the outputs of one execution, which complete together: one wait serves all. */
+  ready?: () => Promise<void>;
 }
 
 let finalizer: FinalizationRegistry<ArrayStorage> | undefined;
@@ -77,7 +79,8 @@ export class Array extends Value {
   /** Resolves (with this array) once the computation producing it has finished. */
   async blockUntilReady(): Promise<this> {
     this.checkAlive("blockUntilReady");
-    await this.#storage.device?.ready();
+    const s = this.#storage;
+    await (s.ready ? s.ready() : s.device?.ready());
     return this;
   }
 
