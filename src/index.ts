@@ -1,9 +1,14 @@
 // xla-ts: the public entry. See docs/ and ../DESIGN.md for the map.
 export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend } from "./core/index.js";
+export { grad, valueAndGrad, vjp, vmap, jvp, jacfwd, jacrev, hessian } from "./core/index.js";
 export type { JitOptions, Jitted, Shape, BackendName } from "./core/index.js";
 export { lax } from "./lax/index.js";
 export { random } from "./random/index.js";
 export { numpy } from "./numpy/index.js";
 export * as tree from "./pytree/index.js";
+export { nn } from "./nn/index.js";
+export { optim } from "./optim/index.js";
+export { distributions } from "./distributions/index.js";
+export * as io from "./io/index.js";
 export * as xla from "./xla/index.js";
 export type { DType } from "./xla/dtype.js";

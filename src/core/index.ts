@@ -11,3 +11,4 @@ export { evalJaxprRef } from "./ref.js";
 export { vjp, grad, valueAndGrad, linearizeJaxpr, zerosLike, fullLike, scalarConst, type GradOptions } from "./ad.js";
 export { vmap, batchJaxpr, moveaxis, broadcastAxis, batchToFront, type BDim, type VmapOptions, type AxisSpec } from "./batching.js";
 export { defineRules, type VjpRule, type BatchRule } from "./primitive.js";
+export { jvp, jacfwd, jacrev, hessian, jvpJaxpr } from "./jvp.js";
