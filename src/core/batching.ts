@@ -36,7 +36,6 @@ export function batchJaxpr(
   consts: readonly Value[],
   args: readonly Value[],
   dims: readonly BDim[],
-  size: number,
 ): { outs: Value[]; dims: BDim[] } {
   const env = new Map<Var, [Value, BDim]>();
   j.constvars.forEach((v, i) => env.set(v, [consts[i]!, null]));
@@ -61,7 +60,6 @@ export function batchJaxpr(
     e.outputs.forEach((v, i) => env.set(v, [outs[i]!, outDims[i]!]));
   }
   const res = j.outvars.map(read);
-  void size;
   return { outs: res.map(([v]) => v), dims: res.map(([, d]) => d) };
 }
 
@@ -136,7 +134,7 @@ export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions 
       perAvals,
       `vmap(${name})`,
     );
-    const { outs, dims: outDims } = batchJaxpr(traced.jaxpr, traced.consts, values, dims, size);
+    const { outs, dims: outDims } = batchJaxpr(traced.jaxpr, traced.consts, values, dims);
     const outStructure = unflatten(outTree!, outs);
     const wantDims = broadcastPrefix(opts.outAxes === undefined ? 0 : opts.outAxes, outStructure, "outAxes");
     const moved = outs.map((o, i) => {

@@ -12,3 +12,4 @@ export { vjp, grad, valueAndGrad, linearizeJaxpr, zerosLike, fullLike, scalarCon
 export { vmap, batchJaxpr, moveaxis, broadcastAxis, batchToFront, type BDim, type VmapOptions, type AxisSpec } from "./batching.js";
 export { defineRules, type VjpRule, type BatchRule } from "./primitive.js";
 export { jvp, jacfwd, jacrev, hessian, jvpJaxpr } from "./jvp.js";
+export { customVjp } from "./custom.js";

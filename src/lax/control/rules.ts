@@ -188,7 +188,7 @@ function batchBody(j: Jaxpr, size: number, constDims: readonly BDim[], carryB: r
   let outDims: BDim[] = [];
   const traced = traceFlat(
     (...a) => {
-      const r = batchJaxpr(j, [], a, [...constDims, ...carryB.map((b) => (b ? 0 : null)), ...restDims], size);
+      const r = batchJaxpr(j, [], a, [...constDims, ...carryB.map((b) => (b ? 0 : null)), ...restDims]);
       outDims = r.dims;
       return r.outs.map((v, k) => {
         const d = r.dims[k]!;
@@ -227,7 +227,7 @@ function whileBatch(args: readonly Value[], dims: readonly BDim[], p: WhileParam
   const carryAvalsB = (cb: boolean[]) => carryAvals.map((a, k) => (cb[k] ? batched(a, size) : a));
   const carryDims = (cb: boolean[]) => cb.map((b) => (b ? 0 : null));
   const predOf = (cs: Value[], carry: Value[], cb: boolean[]) => {
-    const r = batchJaxpr(condJaxpr, [], [...cs, ...carry], [...ccDims, ...carryDims(cb)], size);
+    const r = batchJaxpr(condJaxpr, [], [...cs, ...carry], [...ccDims, ...carryDims(cb)]);
     return { pred: r.outs[0]!, dim: r.dims[0]! };
   };
 
@@ -279,7 +279,7 @@ function whileBatch(args: readonly Value[], dims: readonly BDim[], p: WhileParam
         (...a) => {
           const carry = a.slice(ncc + nbc);
           const pred = lanes(a.slice(0, ncc), carry);
-          const r = batchJaxpr(bodyJaxpr, [], a.slice(ncc), [...bcDims, ...carryDims(carryB)], size);
+          const r = batchJaxpr(bodyJaxpr, [], a.slice(ncc), [...bcDims, ...carryDims(carryB)]);
           return r.outs.map((v, k) => {
             const nv = toFront(v, r.dims[k]!, size);
             const pk = bind1(broadcastInDimP, [pred], { shape: [...nv.shape], broadcastDimensions: [0] });
@@ -342,7 +342,7 @@ function condBatch(args: readonly Value[], dims: readonly BDim[], { branches }: 
   if (indexDim !== null && indexDim !== undefined) {
     const idx = moveaxis(index!, indexDim, 0);
     const results = branches.map((b) => {
-      const r = batchJaxpr(b, [], ops, opDims, size);
+      const r = batchJaxpr(b, [], ops, opDims);
       return r.outs.map((v, k) => toFront(v, r.dims[k]!, size));
     });
     // Branch b wins where idx >= b (b >= 1): the clamped index picks the same branch.
@@ -361,7 +361,7 @@ function condBatch(args: readonly Value[], dims: readonly BDim[], { branches }: 
     let outDims: BDim[] = [];
     const traced = traceFlat(
       (...a) => {
-        const r = batchJaxpr(b, [], a, opDims, size);
+        const r = batchJaxpr(b, [], a, opDims);
         outDims = r.dims;
         return r.outs.map((v, k) => (force?.[k] ? toFront(v, r.dims[k]!, size) : v));
       },

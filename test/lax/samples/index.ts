@@ -1,5 +1,6 @@
 // Every family's cases, for the conformance suite. A family adds its file here.
 import type { Sample } from "./types.js";
+import { samples as custom } from "./custom.js";
 import { samples as elementwise } from "./elementwise.js";
 import { samples as shape } from "./shape.js";
 import { samples as gather } from "./gather.js";
@@ -10,5 +11,5 @@ import { samples as dot } from "./dot.js";
 import { samples as conv } from "./conv.js";
 
 export function allSamples(): Sample[] {
-  return [...elementwise, ...shape, ...gather, ...control, ...reduce, ...sort, ...dot, ...conv];
+  return [...custom, ...elementwise, ...shape, ...gather, ...control, ...reduce, ...sort, ...dot, ...conv];
 }
