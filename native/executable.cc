@@ -104,10 +104,13 @@ Napi::Value ExecutableWrap::Run(const Napi::CallbackInfo& info) {
     if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(buffer_ctor))
       ThrowInput(env, "Executable.run: argument " + std::to_string(i % num_args) + " is not a DeviceBuffer");
     BufferWrap* w = BufferWrap::Unwrap(v.As<Napi::Object>());
-    std::string what = "Executable.run: argument " + std::to_string(i % num_args);
-    BufferCore* bc = w->Check(env, what.c_str());
+    // The message is built only on the error path: this loop runs for every argument of every call.
+    if (w->donated || w->disposed || !w->core)
+      w->Check(env, ("Executable.run: argument " + std::to_string(i % num_args)).c_str());
+    BufferCore* bc = w->core.get();
     if (bc->client.get() != ec->client.get())
-      ThrowInput(env, what + " lives on a different runtime (PJRT client) than the executable");
+      ThrowInput(env, "Executable.run: argument " + std::to_string(i % num_args) +
+                          " lives on a different runtime (PJRT client) than the executable");
     wraps[i] = w;
     flat[i] = bc->buffer;
   }

@@ -35,18 +35,6 @@ export interface ArrayStorage {
   ready?: () => Promise<void>;
 }
 
-let finalizer: FinalizationRegistry<ArrayStorage> | undefined;
-function registerFinalizer(a: Array, s: ArrayStorage) {
-  finalizer ??= new FinalizationRegistry((st) => {
-    try {
-      st.device?.dispose();
-    } catch {
-      /* already gone */
-    }
-  });
-  finalizer.register(a, s, a);
-}
-
 export class Array extends Value {
   #storage: ArrayStorage;
   #disposed: string | null = null;
@@ -56,8 +44,9 @@ export class Array extends Value {
     storage: ArrayStorage,
   ) {
     super();
+    // Device memory not disposed explicitly is freed by the addon's own finalizer of the
+    // buffer handle (which also reports it to V8 as external memory).
     this.#storage = storage;
-    if (storage.device) registerFinalizer(this, storage);
   }
 
   /** Host data, reading it back from the device (blocking) if needed. */
@@ -103,7 +92,6 @@ export class Array extends Value {
     if (!s.device || s.device.disposed || s.device.donated) {
       if (s.device?.donated && !s.host) throw donatedError();
       s.device = upload(s.host!, this.aval);
-      registerFinalizer(this, s);
     }
     return s.device;
   }
@@ -129,7 +117,6 @@ export class Array extends Value {
     this.#storage.device?.dispose();
     this.#storage = {};
     this.#disposed = "disposed";
-    finalizer?.unregister(this);
   }
   [Symbol.dispose](): void {
     this.dispose();
