@@ -14,7 +14,7 @@ const softplus = customVjp(
 const prodSum = customVjp(
   (a: Value, b: Value) => [np.multiply(a, b), np.add(a, b)],
   (a: Value, b: Value) => [[np.multiply(a, b), np.add(a, b)], [a, b]],
-  ([a, b]: [Value, Value], [c1, c2]: [Value, Value]) => [np.add(np.multiply(c1, b), c2), np.add(np.multiply(c1, a), c2)],
+  ([a, b]: [Value, Value], ct: Value[]) => [np.add(np.multiply(ct[0]!, b), ct[1]!), np.add(np.multiply(ct[0]!, a), ct[1]!)],
 );
 
 export const samples: Sample[] = [
