@@ -10,5 +10,8 @@ export { nn } from "./nn/index.js";
 export { optim } from "./optim/index.js";
 export { distributions } from "./distributions/index.js";
 export * as io from "./io/index.js";
+export { agents } from "./agents/index.js";
+export { workflows } from "./workflows/index.js";
 export * as xla from "./xla/index.js";
 export type { DType } from "./xla/dtype.js";
+export { envs, type Environment, type ResetResult, type StepResult, type EnvFactory, type Space, type HostEnv, type HostStep } from "./envs/index.js";
