@@ -37,7 +37,13 @@ export function runJaxScript(script: string, args: string[] = []): Record<string
   const file = path.join(ROOT, "tools", script);
   const r = spawnSync("python3", [file, ...args], { encoding: "utf8", maxBuffer: 16 << 20 });
   if (r.status !== 0) return { error: `${script} failed: ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}` };
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, any>;
+  // The script prints one JSON object, on one line or pretty-printed over several.
+  const text = r.stdout.trim();
+  try {
+    return JSON.parse(text) as Record<string, any>;
+  } catch {
+    return JSON.parse(text.split("\n").pop()!) as Record<string, any>;
+  }
 }
 
 export function fmt(x: number | undefined, digits = 1): string {
