@@ -1,0 +1,118 @@
+// PPO on CartPole-v1 with PureJaxRL's settings (4 envs × 128 steps, 5e5 steps, 4 epochs × 4
+// minibatches, lr 2.5e-4 annealed, 64×64 tanh): the whole training as one program for one
+// seed and vmapped over 16, beside the same algorithm in JAX (tools/bench_ppo_jax.py, same
+// dynamics and hyperparameters) run on the same machine in the same run; plus xla-ts's host
+// loop (one jitted, donated step per iteration), which JAX's script has no counterpart of.
+//
+//   node --import tsx bench/ppo.ts [--quick] [--seeds 16]
+import { jit, vmap, random, type Value } from "../src/index.js";
+import { Array as ConcreteArray } from "../src/core/values.js";
+import { compileJaxpr } from "../src/core/backend.js";
+import { OnPolicyWorkflow } from "../src/workflows/on_policy.js";
+import { trainFunction } from "../src/workflows/train_many.js";
+import { machine, runJaxScript, table, writeResults, type Row } from "./common.js";
+
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const si = argv.indexOf("--seeds");
+const numSeeds = si >= 0 ? Number(argv[si + 1]) : 16;
+const totalSteps = quick ? 50_000 : 500_000;
+const now = () => performance.now() / 1000;
+const host = async (v: unknown) => [...(await (v as ConcreteArray).data())].map(Number);
+
+interface Figures {
+  compile_s: number;
+  run_s: number;
+  steps_per_s: number;
+  eval_return: number;
+  train_return: number;
+}
+
+/** Mean return of the episodes that ended in the last 10 iterations of each run, averaged over runs. */
+async function trainReturn(metrics: Record<string, Value>, runs: number): Promise<number> {
+  const ret = await host(metrics.episodeReturn);
+  const eps = await host(metrics.episodes);
+  const per = ret.length / runs;
+  let total = 0;
+  for (let r = 0; r < runs; r++) {
+    let s = 0;
+    let n = 0;
+    for (let i = (r + 1) * per - 10; i < (r + 1) * per; i++) if (eps[i]! > 0) [s, n] = [s + ret[i]! * eps[i]!, n + eps[i]!];
+    total += s / Math.max(n, 1);
+  }
+  return total / runs;
+}
+
+async function onePrograms(wf: OnPolicyWorkflow, seeds: number): Promise<Figures> {
+  const one = trainFunction(wf, 0);
+  const f = seeds === 1 ? jit((k: Value) => one(k), { name: "ppo1" }) : jit((ks: Value) => vmap((k: Value) => one(k))(ks), { name: "ppoN" });
+  const key = seeds === 1 ? random.key(0) : random.split(random.key(0), seeds);
+  const t0 = now();
+  compileJaxpr((f as any).lower(key).jaxpr);
+  const t1 = now();
+  const out = f(key);
+  const evals = await host(out.evals);
+  const t2 = now();
+  const K = wf.numIterations;
+  const finals = Array.from({ length: seeds }, (_, r) => evals[(r + 1) * K - 1]!);
+  return {
+    compile_s: t1 - t0,
+    run_s: t2 - t1,
+    steps_per_s: (seeds * K * wf.stepsPerIteration) / (t2 - t1),
+    eval_return: finals.reduce((a, b) => a + b, 0) / seeds,
+    train_return: await trainReturn(out.metrics, seeds),
+  };
+}
+
+async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; eval_return: number }> {
+  const t0 = now();
+  const wf = OnPolicyWorkflow.build({ totalSteps });
+  const K = wf.numIterations;
+  let [t1, t2] = [0, 0];
+  // Steps/s between the end of the first iteration (compilation) and the end of the one before
+  // the last (whose evaluation compiles the evaluator).
+  const onIteration = (m: Record<string, number>) => void (m.iteration === 1 ? (t1 = now()) : m.iteration === K - 1 && (t2 = now()));
+  const state = await wf.learn(wf.setup(0), { onIteration });
+  const ev = await wf.evaluate(state);
+  return { wall_s: now() - t0, steps_per_s: ((K - 2) * wf.stepsPerIteration) / (t2 - t1), eval_return: ev.returnMean };
+}
+
+async function main() {
+  console.log(`PPO CartPole-v1, ${totalSteps} steps, ${machine()}`);
+  const jax = runJaxScript("bench_ppo_jax.py", [...(quick ? ["--quick"] : []), "--seeds", String(numSeeds)]);
+  if ("error" in jax) console.log(`JAX reference unavailable: ${jax.error}`);
+  const J = "error" in jax ? undefined : (jax as Record<string, any>);
+
+  const wf = OnPolicyWorkflow.build({ totalSteps });
+  const single = await onePrograms(wf, 1);
+  const many = await onePrograms(wf, numSeeds);
+  const loop = await hostLoop();
+
+  const js = J?.single;
+  const jm = J?.many;
+  const rows: Row[] = [
+    ["1 seed: compile (s)", single.compile_s, js?.compile_s, "lower", 1],
+    ["1 seed: run (s)", single.run_s, js?.run_s, "lower", 2],
+    ["1 seed: wall incl. compile (s)", single.compile_s + single.run_s, js && js.compile_s + js.run_s, "lower", 1],
+    ["1 seed: env steps/s", single.steps_per_s, js?.steps_per_s, "higher", 0],
+    ["1 seed: final greedy eval return", single.eval_return, js?.eval_return, "higher", 1],
+    ["1 seed: final train return", single.train_return, js?.train_return, "higher", 1],
+    [`${numSeeds} seeds (vmap): compile (s)`, many.compile_s, jm?.compile_s, "lower", 1],
+    [`${numSeeds} seeds (vmap): run (s)`, many.run_s, jm?.run_s, "lower", 1],
+    [`${numSeeds} seeds (vmap): wall incl. compile (s)`, many.compile_s + many.run_s, jm && jm.compile_s + jm.run_s, "lower", 1],
+    [`${numSeeds} seeds (vmap): env steps/s`, many.steps_per_s, jm?.steps_per_s, "higher", 0],
+    [`${numSeeds} seeds (vmap): mean final eval return`, many.eval_return, jm?.eval_return_mean, "higher", 1],
+    [`${numSeeds} seeds (vmap): mean final train return`, many.train_return, jm?.train_return, "higher", 1],
+    ["host loop (step per iteration): wall incl. compile (s)", loop.wall_s, undefined, "lower", 1],
+    ["host loop: env steps/s (compilation excluded)", loop.steps_per_s, undefined, "higher", 0],
+    ["host loop: final greedy eval return", loop.eval_return, undefined, "higher", 1],
+  ];
+  const md = table(rows);
+  console.log(md);
+  writeResults(quick ? "ppo-quick" : "ppo", { totalSteps, seeds: numSeeds, xlaTs: { single, many, hostLoop: loop }, jax: J ?? jax, table: md });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
