@@ -8,9 +8,7 @@
 // Writes are atomic: the file is written under a temporary name in the same directory,
 // fsynced, renamed over the target, and the directory fsynced, so a crash or an error midway
 // leaves either the old checkpoint or the new one, never a half-written file.
-import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
-import * as nodePath from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
@@ -20,6 +18,8 @@ import { flattenWithPath, keyPathString } from "../pytree/index.js";
 import type { DType } from "../xla/dtype.js";
 import { DTYPES } from "../xla/dtype.js";
 import { bytesOf, checkLittleEndian, decodeHeader, encodeHeader, headerLength, tensorData, type Header, type TensorInfo } from "./safetensors.js";
+import { writeAtomic } from "./atomic.js";
+export { _testHooks } from "./atomic.js";
 import { decNum, describe, diff, rebuild, tensorName, type Node } from "./structure.js";
 
 const FORMAT = "xla-ts";
@@ -100,44 +100,6 @@ export async function saveCheckpoint(path: string, tree: unknown, opts: SaveOpti
 }
 
 /** Test hook: called after each chunk written to the temporary file (to simulate a crash). */
-export const _testHooks: { afterWrite?: (bytesSoFar: number) => void } = {};
-
-async function writeAtomic(where: string, path: string, body: (write: (b: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
-  const target = nodePath.resolve(path);
-  const dir = nodePath.dirname(target);
-  const tmp = nodePath.join(dir, `.${nodePath.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  let fh: fs.FileHandle | undefined;
-  try {
-    fh = await fs.open(tmp, "wx");
-    let written = 0;
-    const handle = fh;
-    await body(async (b) => {
-      let off = 0;
-      while (off < b.length) off += (await handle.write(b, off, b.length - off)).bytesWritten;
-      written += b.length;
-      _testHooks.afterWrite?.(written);
-    });
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await fs.rename(tmp, target);
-  } catch (e) {
-    await fh?.close().catch(() => undefined);
-    await fs.unlink(tmp).catch(() => undefined);
-    throw new Error(`${where}: ${(e as Error).message}; the previous file (if any) is unchanged`, { cause: e });
-  }
-  // The rename is durable once the directory entry is on disk.
-  try {
-    const dfh = await fs.open(dir, "r");
-    try {
-      await dfh.sync();
-    } finally {
-      await dfh.close();
-    }
-  } catch {
-    /* some filesystems cannot fsync a directory; the rename itself has happened */
-  }
-}
 
 // ---- loading ------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { fromNumbers, toNumbers, allocTyped } from "../core/host.js";
 import { DTYPES, type DType, type TypedArray } from "../xla/dtype.js";
-import { bitWidth, checkArity, isFloatDtype, out, primError } from "./util.js";
+import { bitWidth, checkArity, isFloatDtype, out, primError, wrapInt } from "./util.js";
 
 const INT_RANGE: Partial<Record<DType, [number, number]>> = {
   int8: [-128, 127],
@@ -14,20 +14,6 @@ const INT_RANGE: Partial<Record<DType, [number, number]>> = {
   int64: [-(2 ** 63), 2 ** 63 - 1],
 };
 
-function wrap(v: number, d: DType): number {
-  switch (d) {
-    case "int8":
-      return (v << 24) >> 24;
-    case "uint8":
-      return v & 0xff;
-    case "int32":
-      return Number(BigInt.asIntN(32, BigInt(v)));
-    case "uint32":
-      return Number(BigInt.asUintN(32, BigInt(v)));
-    default:
-      return v;
-  }
-}
 
 export const convert = definePrimitive<{ dtype: DType; weak?: boolean }>({
   name: "convert_element_type",
@@ -59,7 +45,7 @@ export const convert = definePrimitive<{ dtype: DType; weak?: boolean }>({
         if (isFloatDtype(src)) {
           v = Number.isNaN(v) ? 0 : Math.trunc(v);
           v = Math.min(Math.max(v, range[0]), range[1]);
-        } else v = wrap(v, dtype);
+        } else v = wrapInt(v, dtype);
       }
       res[i] = v;
     }

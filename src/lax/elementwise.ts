@@ -7,7 +7,7 @@ import type { Value } from "../core/values.js";
 import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
 import { tensorType } from "../core/lowering.js";
 import type { DType, TypedArray } from "../xla/dtype.js";
-import { allWeak, checkArity, checkDtype, checkSameDtypes, checkSameShapes, newHost, out, bitWidth, isUnsignedDtype, type DtypeClass } from "./util.js";
+import { wrapInt, allWeak, checkArity, checkDtype, checkSameDtypes, checkSameShapes, newHost, out, bitWidth, isUnsignedDtype, type DtypeClass } from "./util.js";
 
 type NumFn = (x: number, d: DType) => number;
 
@@ -198,20 +198,6 @@ function intPow(a: number, b: number, d: DType): number {
     e = Math.floor(e / 2);
   }
   return r;
-}
-function wrapInt(v: number, d: DType): number {
-  switch (d) {
-    case "int8":
-      return (v << 24) >> 24;
-    case "uint8":
-      return v & 0xff;
-    case "int32":
-      return v | 0;
-    case "uint32":
-      return v >>> 0;
-    default:
-      return v;
-  }
 }
 function maxNaN(a: number, b: number): number {
   return Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b);

@@ -123,3 +123,19 @@ export function copyTyped(a: TypedArray): TypedArray {
 export function i64Array(xs: readonly number[]): string {
   return xs.length ? `array<i64: ${xs.join(", ")}>` : `array<i64>`;
 }
+
+/** Two's-complement wrap of an integer value into an integer dtype (XLA's integer overflow). */
+export function wrapInt(v: number, d: DType): number {
+  switch (d) {
+    case "int8":
+      return (v << 24) >> 24;
+    case "uint8":
+      return v & 0xff;
+    case "int32":
+      return v | 0;
+    case "uint32":
+      return v >>> 0;
+    default:
+      return v;
+  }
+}
