@@ -10,63 +10,14 @@ import type { GatherDimensionNumbers, ScatterDimensionNumbers } from "../../src/
 import { samples as shapeSamples } from "./samples/shape.js";
 import { samples as gatherSamples } from "./samples/gather.js";
 import { makeInputs } from "./samples/gen.js";
+import { asList, expectClose, mk, nums } from "./samples/check.js";
 import { arr, vals } from "../core/helpers.js";
 
 const initial = backendName();
 afterEach(() => setBackend(initial));
 const withXla = process.env.XLA_TS_BACKEND !== "ref";
 
-const asList = (v: Value | Value[] | unknown): Value[] => (globalThis.Array.isArray(v) ? (v as Value[]) : [v as Value]);
-const nums = (v: Value) => toNumbers({ aval: v.aval, data: (v as Array).hostSync() });
-const mk = (xs: ArrayLike<number>, shape: readonly number[], dtype: Value["dtype"]) => new Array(new ShapedArray(shape, dtype), { host: fromNumbers(xs, shape, dtype).data });
 const i32 = (v: number[], shape: number[] = [v.length]) => arr(v, shape, "int32");
-
-/** Stacks same-shaped arrays along a new axis `axis`. */
-function stackAt(xs: Array[], axis: number): Array {
-  const s = xs[0]!.shape;
-  const n = xs.length;
-  const inner = s.slice(axis).reduce((a, b) => a * b, 1);
-  const outer = s.slice(0, axis).reduce((a, b) => a * b, 1);
-  const parts = xs.map(nums);
-  const out = new Float64Array(n * outer * inner);
-  for (let o = 0; o < outer; o++) for (let b = 0; b < n; b++) for (let k = 0; k < inner; k++) out[(o * n + b) * inner + k] = parts[b]![o * inner + k]!;
-  return mk(out, [...s.slice(0, axis), n, ...s.slice(axis)], xs[0]!.dtype);
-}
-
-function expectClose(got: Value, want: Value, what: string, tol = 1e-5): void {
-  expect(String(got.shape), `${what}: shape`).toBe(String(want.shape));
-  const g = nums(got);
-  const w = nums(want);
-  for (let i = 0; i < w.length; i++) {
-    const ok = g[i] === w[i] || (Number.isNaN(w[i]!) ? Number.isNaN(g[i]!) : Math.abs(g[i]! - w[i]!) <= tol * Math.max(1, Math.abs(w[i]!)));
-    if (!ok) expect.fail(`${what}: element ${i} is ${g[i]}, want ${w[i]}`);
-  }
-}
-
-// --- vmap with other batch axes / unbatched operands, over every sample of both families ---
-
-describe("vmap over the shape and gather samples with other batch axes (ref)", () => {
-  for (const s of [...shapeSamples, ...gatherSamples]) {
-    if (s.inputs.length === 0) continue;
-    it(s.name, () => {
-      setBackend("ref");
-      const sets = [4, 5].map((seed) => makeInputs(s, seed));
-      const n = s.inputs.length;
-      // Each configuration gives each input a batch axis (its last, or 1) or null (unbatched).
-      const configs: (number | null)[][] = [
-        s.inputs.map((sp) => sp.shape.length),
-        s.inputs.map((sp, i) => (i === 0 && n > 1 ? null : Math.min(1, sp.shape.length))),
-        s.inputs.map((_, i) => (i === 0 ? 0 : null)),
-      ];
-      for (const axes of configs) {
-        const args = axes.map((a, i) => (a === null ? sets[0]![i]! : stackAt(sets.map((st) => st[i]!), a)));
-        const got = asList(vmap((...xs: Value[]) => asList(s.fn(...xs)), { inAxes: axes })(...args));
-        const loops = sets.map((st) => asList(s.fn(...st.map((x, i) => (axes[i] === null ? sets[0]![i]! : x)))));
-        got.forEach((g, k) => expectClose(g, stackAt(loops.map((l) => l[k] as Array), 0), `inAxes ${JSON.stringify(axes)}, output ${k}`));
-      }
-    });
-  }
-});
 
 // --- gradients worked out by hand ---------------------------------------------------------------
 

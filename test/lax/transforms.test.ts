@@ -8,16 +8,13 @@ import { Array, ShapedArray, getPrimitive, primitives, setBackend, backendName, 
 import { fromNumbers, toNumbers } from "../../src/core/host.js";
 import { allSamples } from "./samples/index.js";
 import { makeInputs } from "./samples/gen.js";
+import { asList, expectClose, mk, nums, stackAt } from "./samples/check.js";
 import type { Sample } from "./samples/types.js";
 
 const initial = backendName();
 beforeAll(() => setBackend("ref"));
 afterAll(() => setBackend(initial));
 
-const asList = (v: Value | Value[]): Value[] => (globalThis.Array.isArray(v) ? v : [v]);
-const nums = (v: Value) => toNumbers({ aval: v.aval, data: (v as Array).hostSync() });
-const mk = (vals: ArrayLike<number>, shape: readonly number[], dtype: Value["dtype"]) =>
-  new Array(new ShapedArray(shape, dtype), { host: fromNumbers(vals, shape, dtype).data });
 
 function toF64(x: Array): Array {
   return x.dtype === "float32" ? mk(nums(x), x.shape, "float64") : x;
@@ -78,38 +75,27 @@ describe("reverse mode vs finite differences (float64, ref)", () => {
   }
 });
 
-function stack(xs: Array[]): Array {
-  const parts = xs.map(nums);
-  const all = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  return mk(all, [xs.length, ...xs[0]!.shape], xs[0]!.dtype);
-}
-
 describe("vmap equals a loop of calls (ref)", () => {
   for (const s of samples) {
     if (!has(s, "batch") || s.inputs.length === 0) continue;
     it(s.name, () => {
       const sets = [1, 2, 3].map((seed) => makeInputs(s, seed));
-      // The last operand stays unbatched (inAxes null) when there are several.
-      const unbatched = s.inputs.length > 1 ? s.inputs.length - 1 : -1;
-      const args = s.inputs.map((_, i) => (i === unbatched ? sets[0]![i]! : stack(sets.map((st) => st[i]!))));
-      const inAxes = s.inputs.map((_, i) => (i === unbatched ? null : 0));
-      const batched = asList(vmap((...a: Value[]) => asList(s.fn(...a)), { inAxes })(...args) as Value[]);
-      const loops = sets.map((st) => asList(s.fn(...st.map((x, i) => (i === unbatched ? sets[0]![i]! : x)))));
-      batched.forEach((b, k) => {
-        const want = stack(loops.map((l) => l[k] as Array));
-        expect(String(b.aval.shape)).toBe(String(want.shape));
-        const bv = nums(b);
-        const wv = nums(want);
-        for (let i = 0; i < wv.length; i++) {
-          const ok = bv[i] === wv[i] || (Number.isNaN(wv[i]!) ? Number.isNaN(bv[i]!) : Math.abs(bv[i]! - wv[i]!) <= 1e-5 * Math.max(1, Math.abs(wv[i]!)));
-          if (!ok) expect.fail(`output ${k} element ${i}: vmap ${bv[i]} vs loop ${wv[i]}`);
-        }
-      });
+      const n = s.inputs.length;
+      // Batch axes per operand (null: unbatched, taken from the first set): the last operand
+      // unbatched; every operand batched on its last axis; the first unbatched and the others
+      // on axis 1; only the first batched. Together they reach every branch of the rules.
+      const configs: (number | null)[][] = [
+        s.inputs.map((_, i) => (n > 1 && i === n - 1 ? null : 0)),
+        s.inputs.map((sp) => sp.shape.length),
+        s.inputs.map((sp, i) => (i === 0 && n > 1 ? null : Math.min(1, sp.shape.length))),
+        s.inputs.map((_, i) => (i === 0 ? 0 : null)),
+      ];
+      for (const axes of configs) {
+        const args = axes.map((a, i) => (a === null ? sets[0]![i]! : stackAt(sets.map((st) => st[i]!), a)));
+        const got = asList(vmap((...xs: Value[]) => asList(s.fn(...xs)), { inAxes: axes })(...args));
+        const loops = sets.map((st) => asList(s.fn(...st.map((x, i) => (axes[i] === null ? sets[0]![i]! : x)))));
+        got.forEach((g, k) => expectClose(g, stackAt(loops.map((l) => l[k] as Array), 0), `inAxes ${JSON.stringify(axes)}, output ${k}`));
+      }
     });
   }
 });
