@@ -7,7 +7,8 @@ algorithm as xla-ts's OnPolicyWorkflow with the same hyperparameters:
 - CartPole-v1 with gymnasium's dynamics (Euler, float32), reset uniform(-0.05, 0.05), reward 1
   per step, termination at |x| > 2.4 or |theta| > 12 degrees, truncation at 500 steps,
   auto-reset with the real final observation kept for bootstrapping;
-- separate actor and critic MLPs 64x64 tanh, orthogonal init (sqrt 2 / 0.01 / 1), zero biases;
+- separate actor and critic MLPs 64x64 tanh, orthogonal init (sqrt 2 / 0.01 / 1; Gram-Schmidt,
+  see orthogonal()), zero biases;
 - 4 envs x 128 steps, 4 epochs x 4 shuffled minibatches, gamma 0.99, GAE lambda 0.95 with
   truncations bootstrapped from V(final obs), clip 0.2 (value clipping too), vf 0.5,
   entropy 0.01, max grad norm 0.5, Adam(eps 1e-5) with lr 2.5e-4 annealed linearly,
@@ -28,11 +29,6 @@ import time
 
 import jax
 import jax.numpy as jnp
-
-# With asynchronous dispatch on, jaxlib 0.10.2's CPU client sometimes never signals the end of
-# this long program (every thread idle, block_until_ready waiting forever); one synchronous
-# program loses nothing by running without it.
-jax.config.update("jax_cpu_enable_async_dispatch", False)
 
 CFG = dict(num_envs=4, num_steps=128, total_steps=500_000, epochs=4, num_minibatches=4, gamma=0.99, gae_lambda=0.95,
            clip_eps=0.2, vf_coef=0.5, ent_coef=0.01, max_grad_norm=0.5, lr=2.5e-4, adam_eps=1e-5, hidden=64,
@@ -76,12 +72,30 @@ def env_step_autoreset(key, state, action):
 
 
 # --- networks, Adam -------------------------------------------------------------------------------
+def orthogonal(key, shape, gain):
+    """A (semi-)orthogonal matrix by Gram-Schmidt (twice, for stability) in plain jnp ops.
+    Not jax.nn.initializers.orthogonal: its LAPACK QR, batched by vmap, runs jaxlib's
+    ParallelBatchMap on XLA's CPU thread pool, which deadlocks on this 2-core machine."""
+    rows, cols = shape
+    big, small = max(rows, cols), min(rows, cols)
+    a = jax.random.normal(key, (big, small), jnp.float32)
+
+    def body(j, q):
+        v = jax.lax.dynamic_index_in_dim(a, j, 1, keepdims=False)
+        v = v - q @ (q.T @ v)
+        v = v - q @ (q.T @ v)
+        return jax.lax.dynamic_update_index_in_dim(q, v / jnp.sqrt(jnp.sum(v * v)), j, 1)
+
+    q = jax.lax.fori_loop(0, small, body, jnp.zeros((big, small), jnp.float32))
+    return gain * (q if rows >= cols else q.T)
+
+
 def mlp_init(key, sizes, last_gain):
     ks = jax.random.split(key, len(sizes) - 1)
     layers = []
     for i, k in enumerate(ks):
         gain = last_gain if i == len(ks) - 1 else math.sqrt(2)
-        w = jax.nn.initializers.orthogonal(gain)(k, (sizes[i], sizes[i + 1]), jnp.float32)
+        w = orthogonal(k, (sizes[i], sizes[i + 1]), gain)
         layers.append({"kernel": w, "bias": jnp.zeros((sizes[i + 1],), jnp.float32)})
     return layers
 
@@ -235,28 +249,59 @@ def timed(fn, *args):
     return out, t1 - t0, t2 - t1
 
 
+def measure(part, total, seeds):
+    train, steps = make_train(total)
+    if part == "single":
+        out, c, r = timed(train, jax.random.PRNGKey(0))
+        return {"compile_s": c, "run_s": r, "steps_per_s": steps / r, "eval_return": float(out["eval_return"]),
+                "train_return": float(out["train_return"])}
+    keys = jax.random.split(jax.random.PRNGKey(0), seeds)
+    out, c, r = timed(jax.vmap(train), keys)
+    return {"seeds": seeds, "compile_s": c, "run_s": r, "steps_per_s": seeds * steps / r,
+            "eval_return_mean": float(jnp.mean(out["eval_return"])), "eval_returns": [float(x) for x in out["eval_return"]],
+            "train_return": float(jnp.mean(out["train_return"]))}
+
+
+def in_subprocess(part, a, tries=3):
+    """Each measurement in a fresh process with a watchdog, so that a run that deadlocks (as
+    vmapped LAPACK QR did on 2 cores, see orthogonal()) is killed and retried instead of
+    hanging the benchmark."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, __file__, "--part", part, "--seeds", str(a.seeds)] + (["--steps", str(a.steps)] if a.steps else []) + (["--quick"] if a.quick else [])
+    for attempt in range(tries):
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout)
+        except subprocess.TimeoutExpired:
+            print(f"bench_ppo_jax: {part} run hung (attempt {attempt + 1}); retrying", file=sys.stderr)
+            continue
+        if r.returncode != 0:
+            raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"{part} failed")
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    raise RuntimeError(f"{part} run hung {tries} times")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="1/10 of the steps")
     ap.add_argument("--seeds", type=int, default=16)
     ap.add_argument("--steps", type=int, default=None, help="total env steps (default 5e5; --quick: 5e4)")
+    ap.add_argument("--part", choices=["single", "many"], default=None, help="(internal) run one measurement here")
+    ap.add_argument("--timeout", type=float, default=420, help="seconds before a measurement counts as hung")
     a = ap.parse_args()
     total = a.steps or CFG["total_steps"] // (10 if a.quick else 1)
-    train, steps = make_train(total)
-
-    out1, c1, r1 = timed(train, jax.random.PRNGKey(0))
-    keys = jax.random.split(jax.random.PRNGKey(0), a.seeds)
-    outn, cn, rn = timed(jax.vmap(train), keys)
+    if a.part:
+        print(json.dumps(measure(a.part, total, a.seeds)))
+        return
+    _, steps = make_train(total)
     print(json.dumps({
         "jax_version": jax.__version__,
         "backend": jax.default_backend(),
         "steps": steps,
         "config": CFG,
-        "single": {"compile_s": c1, "run_s": r1, "steps_per_s": steps / r1, "eval_return": float(out1["eval_return"]),
-                   "train_return": float(out1["train_return"])},
-        "many": {"seeds": a.seeds, "compile_s": cn, "run_s": rn, "steps_per_s": a.seeds * steps / rn,
-                 "eval_return_mean": float(jnp.mean(outn["eval_return"])), "eval_returns": [float(x) for x in outn["eval_return"]],
-                 "train_return": float(jnp.mean(outn["train_return"]))},
+        "single": in_subprocess("single", a),
+        "many": in_subprocess("many", a),
     }))
 
 

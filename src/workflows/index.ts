@@ -40,3 +40,8 @@ export const workflows = {
   evaluateEpisodes,
   rollout,
 };
+
+// Run outputs and logging (the CLI's building blocks), for library users.
+export * as outputs from "./outputs/index.js";
+export * as logging from "./logging/index.js";
+export { Progress } from "./progress.js";
