@@ -44,13 +44,14 @@ function noise(where: string, key: Value, loc: Value, scale: Value, sampleShape?
   return random.normal(key, [...sampleShapeOf(where, sampleShape), ...shape], loc.dtype);
 }
 
-export class Normal {
+/** Shared by Normal and TanhNormal: parameters and shapes of a location-scale family. */
+abstract class LocScale {
   readonly loc: Value;
   readonly scale: Value;
   readonly eventNdims: number;
 
-  constructor(loc: ArrayLike, scale: ArrayLike, opts: EventOptions = {}) {
-    const p = params("Normal", loc, scale, opts);
+  constructor(name: string, loc: ArrayLike, scale: ArrayLike, opts: EventOptions) {
+    const p = params(name, loc, scale, opts);
     this.loc = p.loc;
     this.scale = p.scale;
     this.eventNdims = p.eventNdims;
@@ -66,6 +67,12 @@ export class Normal {
   }
   get eventShape(): number[] {
     return this.shape.slice(this.shape.length - this.eventNdims);
+  }
+}
+
+export class Normal extends LocScale {
+  constructor(loc: ArrayLike, scale: ArrayLike, opts: EventOptions = {}) {
+    super("Normal", loc, scale, opts);
   }
 
   logProb(x: ArrayLike): Value {
@@ -120,27 +127,9 @@ export function tanhLogDetJacobian(u: ArrayLike): Value {
  * y = tanh(u), u ~ Normal(loc, scale): the squashed Gaussian of SAC-style policies.
  * log p(y) = log N(u) - log(1 - tanh²u), summed over the event axes.
  */
-export class TanhNormal {
-  readonly loc: Value;
-  readonly scale: Value;
-  readonly eventNdims: number;
-
+export class TanhNormal extends LocScale {
   constructor(loc: ArrayLike, scale: ArrayLike, opts: EventOptions = {}) {
-    const p = params("TanhNormal", loc, scale, opts);
-    this.loc = p.loc;
-    this.scale = p.scale;
-    this.eventNdims = p.eventNdims;
-    Object.freeze(this);
-  }
-
-  get shape(): number[] {
-    return np.broadcastShapes(this.loc.shape as number[], this.scale.shape as number[]);
-  }
-  get batchShape(): number[] {
-    return this.shape.slice(0, this.shape.length - this.eventNdims);
-  }
-  get eventShape(): number[] {
-    return this.shape.slice(this.shape.length - this.eventNdims);
+    super("TanhNormal", loc, scale, opts);
   }
   /** The Normal before the squashing. */
   base(): Normal {
