@@ -6,9 +6,9 @@ import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
 import { tensorType } from "../core/lowering.js";
-import { DTYPES, type DType } from "../xla/dtype.js";
+import type { DType } from "../xla/dtype.js";
 import { checkArity, i64Array, out, primError } from "./util.js";
-import type { Precision } from "./dot.js";
+import { dotOutDtype, mixedPrecisionOperands, type Precision } from "./dot.js";
 
 /**
  * Layout of each operand as JAX's ConvDimensionNumbers: lhs and out are
@@ -89,23 +89,11 @@ export const convP = definePrimitive<ConvParams>({
     shape[dn.out[1]!] = O;
     for (let j = 0; j < s; j++)
       shape[dn.out[2 + j]!] = outSize(l.shape[dn.lhs[2 + j]!]!, r.shape[dn.rhs[2 + j]!]!, p.windowStrides[j]!, p.padding[j]!, p.lhsDilation[j]!, p.rhsDilation[j]!);
-    let od: DType = l.dtype;
-    if (p.preferredElementType !== undefined) {
-      od = p.preferredElementType;
-      if (!(od in DTYPES) || od === "bool" || (isFloatDtype(l.dtype) && !isFloatDtype(od)))
-        throw primError(P, `preferredElementType ${String(od)} does not suit operands of dtype ${l.dtype}`);
-    }
+    const od = dotOutDtype(P, l, p.preferredElementType);
     return [out(shape, od)];
   },
   lower(ctx, [x, y], [l, r], [o], p) {
-    let ins = [x!, y!];
-    let inAvals = [l!, r!];
-    const li = DTYPES[l!.dtype];
-    const oi = DTYPES[o!.dtype];
-    if (l!.dtype !== o!.dtype && !(li.kind === oi.kind && oi.bytes >= li.bytes)) {
-      inAvals = inAvals.map((a) => new ShapedArray(a.shape, o!.dtype));
-      ins = ins.map((v, i) => ctx.op1("stablehlo.convert", [v], [[l!, r!][i]!], inAvals[i]!));
-    }
+    const { ins, inAvals } = mixedPrecisionOperands(ctx, [x!, y!], [l!, r!], o!.dtype);
     const s = l!.ndim - 2;
     const dn = p.dimensionNumbers;
     const labels = (spec: number[], b: string, f: string) => {

@@ -5,7 +5,7 @@ import { definePrimitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
-import { tensorType } from "../core/lowering.js";
+import { tensorType, type LowerCtx } from "../core/lowering.js";
 import { DTYPES, type DType } from "../xla/dtype.js";
 import { checkArity, out, primError } from "./util.js";
 
@@ -32,12 +32,26 @@ function freeDims(ndim: number, used: readonly number[]): number[] {
   return Array.from({ length: ndim }, (_, d) => d).filter((d) => !used.includes(d));
 }
 
-function dotOutDtype(p: string, a: ShapedArray, pref: DType | undefined): DType {
+/** The output dtype of a dot or conv with an optional preferredElementType (checked). */
+export function dotOutDtype(p: string, a: ShapedArray, pref: DType | undefined): DType {
   if (pref === undefined) return a.dtype;
   if (!(pref in DTYPES) || pref === "bool") throw primError(p, `preferredElementType must be a numeric dtype, got ${String(pref)}`);
   if (isFloatDtype(a.dtype) && !isFloatDtype(pref))
     throw primError(p, `preferredElementType ${pref} is an integer dtype but the operands are ${a.dtype}`);
   return pref;
+}
+
+/**
+ * Operands of a dot or conv lowering for output dtype `od`: mixed-precision widening of the
+ * same kind (bf16 -> f32, i8 -> i32) goes to XLA as it is; other conversions (int -> float,
+ * narrowing) convert the operands first.
+ */
+export function mixedPrecisionOperands(ctx: LowerCtx, ins: string[], avals: ShapedArray[], od: DType): { ins: string[]; inAvals: ShapedArray[] } {
+  const li = DTYPES[avals[0]!.dtype];
+  const oi = DTYPES[od];
+  if (avals[0]!.dtype === od || (li.kind === oi.kind && oi.bytes >= li.bytes)) return { ins, inAvals: avals };
+  const inAvals = avals.map((a) => new ShapedArray(a.shape, od));
+  return { ins: ins.map((v, i) => ctx.op1("stablehlo.convert", [v], [avals[i]!], inAvals[i]!)), inAvals };
 }
 
 export const dotGeneralP = definePrimitive<DotParams>({
@@ -74,16 +88,7 @@ export const dotGeneralP = definePrimitive<DotParams>({
     return [out(shape, od, l.weakType && r.weakType && od === l.dtype)];
   },
   lower(ctx, [x, y], [l, r], [o], { contracting, batch, precision }) {
-    let ins = [x!, y!];
-    let inAvals = [l!, r!];
-    // Mixed-precision dots (bf16 -> f32, i8 -> i32) go to XLA as they are; other
-    // conversions (int -> float, narrowing) convert the operands first.
-    const li = DTYPES[l!.dtype];
-    const oi = DTYPES[o!.dtype];
-    if (l!.dtype !== o!.dtype && !(li.kind === oi.kind && oi.bytes >= li.bytes)) {
-      inAvals = inAvals.map((a) => new ShapedArray(a.shape, o!.dtype));
-      ins = ins.map((v, i) => ctx.op1("stablehlo.convert", [v], [[l!, r!][i]!], inAvals[i]!));
-    }
+    const { ins, inAvals } = mixedPrecisionOperands(ctx, [x!, y!], [l!, r!], o!.dtype);
     const fields: string[] = [];
     const add = (k: string, v: number[]) => v.length && fields.push(`${k} = [${v.join(", ")}]`);
     add("lhs_batching_dimensions", batch[0]);
