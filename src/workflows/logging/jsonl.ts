@@ -2,33 +2,30 @@
 // ...metrics}`; NaN (an iteration in which no episode ended) is written as null. Lines are
 // appended whole, one write each, so a crash leaves at most a partial last line, which
 // `readJsonl` skips; on resume `truncateJsonl` rewrites the file (atomically) up to the checkpoint.
-import { closeSync, fsyncSync, openSync, writeSync, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
+import { AppendOnlyFile } from "./append.js";
 import { writeFileAtomic } from "../outputs/atomic.js";
 import type { HostMetrics, Logger } from "../workflow.js";
 
 export type MetricsRow = { step: number; wallTime?: number } & Record<string, number | null | undefined>;
 
 export class JsonlLogger implements Logger {
-  #fd: number | undefined;
+  readonly #file: AppendOnlyFile;
   constructor(readonly path: string) {
-    this.#fd = openSync(path, "a");
+    this.#file = new AppendOnlyFile(path, "JsonlLogger");
   }
 
   log(step: number, metrics: HostMetrics): void {
-    if (this.#fd === undefined) throw new Error(`JsonlLogger(${this.path}): the logger is closed`);
     const row = { step, wallTime: Math.round(Date.now()) / 1000, ...metrics };
-    writeSync(this.#fd, JSON.stringify(row) + "\n");
+    this.#file.append(JSON.stringify(row) + "\n");
   }
 
   flush(): void {
-    if (this.#fd !== undefined) fsyncSync(this.#fd);
+    this.#file.flush();
   }
 
   close(): void {
-    if (this.#fd === undefined) return;
-    fsyncSync(this.#fd);
-    closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#file.close();
   }
 }
 

@@ -8,7 +8,8 @@
 //
 // Records are appended whole (one write each), so a crash leaves at most a truncated last
 // record, which readers skip. On resume, `truncateEvents` drops what came after the checkpoint.
-import { closeSync, fsyncSync, openSync, writeSync, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
+import { AppendOnlyFile } from "./append.js";
 import * as os from "node:os";
 import * as nodePath from "node:path";
 import { writeFileAtomic } from "../outputs/atomic.js";
@@ -48,20 +49,19 @@ export interface TensorBoardOptions {
 /** Writes scalars to a new event file in `dir` (a TensorBoard "run"). Use one writer per process and directory. */
 export class TensorBoardWriter implements Logger {
   readonly path: string;
-  #fd: number | undefined;
+  #file!: AppendOnlyFile;
   readonly #prefix: string;
 
   constructor(dir: string, opts: TensorBoardOptions = {}) {
     this.#prefix = opts.prefix ?? "";
     const name = `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${os.hostname()}.${process.pid}.${fileCounter++}`;
     this.path = nodePath.join(dir, name);
-    this.#fd = openSync(this.path, "a");
+    this.#file = new AppendOnlyFile(this.path, "TensorBoardWriter");
     this.#write(event(0, undefined, "brain.Event:2"));
   }
 
   #write(e: Uint8Array): void {
-    if (this.#fd === undefined) throw new Error(`TensorBoardWriter(${this.path}): the writer is closed`);
-    writeSync(this.#fd, tfrecord(e));
+    this.#file.append(tfrecord(e));
   }
 
   /** One event with every finite scalar of `metrics`, at `step` (environment steps). */
@@ -76,14 +76,11 @@ export class TensorBoardWriter implements Logger {
   }
 
   flush(): void {
-    if (this.#fd !== undefined) fsyncSync(this.#fd);
+    this.#file.flush();
   }
 
   close(): void {
-    if (this.#fd === undefined) return;
-    fsyncSync(this.#fd);
-    closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#file.close();
   }
 }
 
