@@ -8,7 +8,8 @@
 import { jit, vmap, random, type Value } from "../src/index.js";
 import { Array as ConcreteArray } from "../src/core/values.js";
 import { compileJaxpr } from "../src/core/backend.js";
-import { OnPolicyWorkflow } from "../src/workflows/on_policy.js";
+import type { OnPolicyWorkflow } from "../src/workflows/on_policy.js";
+import { buildWorkflow } from "../src/algorithms/registry.js";
 import { trainFunction } from "../src/workflows/train_many.js";
 import { machine, runJaxScript, table, writeResults, type Row } from "./common.js";
 
@@ -66,7 +67,7 @@ async function onePrograms(wf: OnPolicyWorkflow, seeds: number): Promise<Figures
 
 async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; eval_return: number }> {
   const t0 = now();
-  const wf = OnPolicyWorkflow.build({ totalSteps });
+  const wf = (buildWorkflow({ totalSteps }) as OnPolicyWorkflow);
   const K = wf.numIterations;
   let [t1, t2] = [0, 0];
   // Steps/s between the end of the first iteration (compilation) and the end of the one before
@@ -83,7 +84,7 @@ async function main() {
   if ("error" in jax) console.log(`JAX reference unavailable: ${jax.error}`);
   const J = "error" in jax ? undefined : (jax as Record<string, any>);
 
-  const wf = OnPolicyWorkflow.build({ totalSteps });
+  const wf = (buildWorkflow({ totalSteps }) as OnPolicyWorkflow);
   const single = await onePrograms(wf, 1);
   const many = await onePrograms(wf, numSeeds);
   const loop = await hostLoop();

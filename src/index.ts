@@ -11,7 +11,11 @@ export { optim } from "./optim/index.js";
 export { distributions } from "./distributions/index.js";
 export * as io from "./io/index.js";
 export { agents } from "./agents/index.js";
-export { workflows } from "./workflows/index.js";
+import { workflows as baseWorkflows } from "./workflows/index.js";
+import { algorithms, trainMany, trainRun, trainSeeds, buildWorkflow, resolveAlgorithmConfig } from "./algorithms/index.js";
+export { algorithms };
+/** The training loops, and training from a config through the algorithm registry. */
+export const workflows = { ...baseWorkflows, trainMany, trainRun, trainSeeds, build: buildWorkflow, resolveConfig: resolveAlgorithmConfig };
 export * as xla from "./xla/index.js";
 export type { DType } from "./xla/dtype.js";
 export { envs, type Environment, type ResetResult, type StepResult, type EnvFactory, type Space, type HostEnv, type HostStep } from "./envs/index.js";

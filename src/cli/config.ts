@@ -4,17 +4,16 @@
 import "../envs/index.js";
 import "../envs/extra.js";
 import { isRegistered, registeredIds } from "../envs/registry.js";
-import { ON_POLICY_ALGORITHMS, configSchema, resolveOnPolicyConfig, type PPOConfig } from "../workflows/config.js";
-import { SWEEPABLE, type Sweepable } from "../workflows/on_policy.js";
+import { algorithmNames, getAlgorithm, resolveAlgorithmConfig } from "../algorithms/registry.js";
+import type { BaseConfig } from "../workflows/workflow.js";
 import { describeAllowed } from "../agents/common/config.js";
 import { readConfigFile } from "../workflows/outputs/run_dir.js";
 import { UsageError, setDotted } from "./args.js";
 
-export const ALGORITHMS = Object.keys(ON_POLICY_ALGORITHMS);
-
 export function checkAlgo(algo: string | undefined): string {
-  if (algo === undefined) throw new UsageError(`which algorithm? usage: xla-ts train <algo> --env <id> (algorithms: ${ALGORITHMS.join(", ")})`);
-  if (!ALGORITHMS.includes(algo)) throw new UsageError(`unknown algorithm "${algo}" (algorithms: ${ALGORITHMS.join(", ")})`);
+  const names = algorithmNames();
+  if (algo === undefined) throw new UsageError(`which algorithm? usage: xla-ts train <algo> --env <id> (algorithms: ${names.join(", ")})`);
+  if (!names.includes(algo)) throw new UsageError(`unknown algorithm "${algo}" (algorithms: ${names.join(", ")})`);
   return algo;
 }
 
@@ -24,10 +23,10 @@ export function checkEnv(env: unknown, where = "env"): void {
 }
 
 /** Resolves and checks overrides; a config error becomes a UsageError (prefixed with `where`). */
-export function checkConfig(overrides: Record<string, unknown>, where?: string): PPOConfig {
-  let c: PPOConfig;
+export function checkConfig(overrides: Record<string, unknown>, where?: string): BaseConfig {
+  let c: BaseConfig;
   try {
-    c = resolveOnPolicyConfig<PPOConfig>(overrides);
+    c = resolveAlgorithmConfig(overrides);
   } catch (e) {
     throw new UsageError(`${where ? where + ": " : ""}${(e as Error).message}`);
   }
@@ -45,7 +44,7 @@ export interface ConfigSources {
 }
 
 /** The overrides (what differs from defaults, as given) and the resolved config. */
-export async function assembleConfig(src: ConfigSources): Promise<{ overrides: Record<string, unknown>; config: PPOConfig }> {
+export async function assembleConfig(src: ConfigSources): Promise<{ overrides: Record<string, unknown>; config: BaseConfig }> {
   const o: Record<string, unknown> = { ...(src.base ?? {}) };
   if (src.file) {
     const f = await readConfigFile(src.file).catch((e: Error) => {
@@ -61,7 +60,7 @@ export async function assembleConfig(src: ConfigSources): Promise<{ overrides: R
   for (const [k, v] of src.assignments) {
     if (k.includes(".")) {
       const root = k.split(".")[0]!;
-      const spec = configSchema((o.algo as string | undefined) ?? "ppo")[root];
+      const spec = schemaOf(o.algo)[root];
       if (!spec) checkConfig({ ...o, [root]: null }); // reports the unknown key
       if (spec && spec.kind !== "record") throw new UsageError(`${k}=…: ${root} is not a record (${root} must be ${describeAllowed(spec)})`);
       const copy = { ...((o[root] as Record<string, unknown> | undefined) ?? {}) };
@@ -72,12 +71,22 @@ export async function assembleConfig(src: ConfigSources): Promise<{ overrides: R
   return { overrides: o, config: checkConfig(o) };
 }
 
-/** Parses `--sweep key=v1,v2,...` into a sweepable key and numbers. */
-export function parseSweep(raw: string): { key: Sweepable; values: number[] } {
+/** The schema of the algorithm named (default ppo), or a UsageError listing the algorithms. */
+function schemaOf(algo: unknown) {
+  try {
+    return getAlgorithm(typeof algo === "string" ? algo : "ppo").schema;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Parses `--sweep key=v1,v2,...` into a key the algorithm can sweep and numbers. */
+export function parseSweep(raw: string, algo = "ppo"): { key: string; values: number[] } {
+  const sweepable = getAlgorithm(algo).sweepable;
   const eq = raw.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--sweep ${raw}: expected key=v1,v2,... (sweepable keys: ${SWEEPABLE.join(", ")})`);
+  if (eq <= 0) throw new UsageError(`--sweep ${raw}: expected key=v1,v2,... (sweepable keys of ${algo}: ${sweepable.join(", ")})`);
   const key = raw.slice(0, eq);
-  if (!(SWEEPABLE as readonly string[]).includes(key)) throw new UsageError(`--sweep: ${key} cannot be swept; sweepable keys: ${SWEEPABLE.join(", ")}`);
+  if (!sweepable.includes(key)) throw new UsageError(`--sweep: ${key} cannot be swept for ${algo}; sweepable keys: ${sweepable.join(", ")}`);
   const values = raw
     .slice(eq + 1)
     .split(",")
@@ -85,5 +94,5 @@ export function parseSweep(raw: string): { key: Sweepable; values: number[] } {
   const nums = values.map(Number);
   const bad = values.find((s, i) => s === "" || !Number.isFinite(nums[i]));
   if (bad !== undefined || nums.length < 1) throw new UsageError(`--sweep ${raw}: values must be numbers, got "${bad ?? ""}"`);
-  return { key: key as Sweepable, values: nums };
+  return { key, values: nums };
 }

@@ -3,9 +3,10 @@
 import { existsSync } from "node:fs";
 import * as nodePath from "node:path";
 import { random } from "../random/index.js";
-import { OnPolicyWorkflow, type OnPolicyState } from "../workflows/on_policy.js";
+import type { Workflow, WorkflowState } from "../workflows/workflow.js";
 import { RunDir } from "../workflows/outputs/run_dir.js";
-import { loadRunState } from "../workflows/outputs/train.js";
+import { loadRunState } from "../algorithms/run.js";
+import { buildWorkflow } from "../algorithms/registry.js";
 import { episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
 import { UsageError, flagsHelp, parseArgs, type FlagSpec } from "./args.js";
 import { checkConfig } from "./config.js";
@@ -63,11 +64,11 @@ async function targets(cmd: string, path: string | undefined): Promise<RunDir[]>
   throw new UsageError(`${path} has no checkpoints yet (${dir.checkpoints} is empty)`);
 }
 
-async function load(dir: RunDir, overrides: Record<string, unknown>, checkpoint?: string): Promise<{ wf: OnPolicyWorkflow; state: OnPolicyState; ckpt: string }> {
+async function load(dir: RunDir, overrides: Record<string, unknown>, checkpoint?: string): Promise<{ wf: Workflow; state: WorkflowState; ckpt: string }> {
   const config = checkConfig({ ...(await dir.readConfig()), ...overrides }, dir.config);
   const ckpt = checkpoint ?? (await dir.latestCheckpoint())!.path;
   if (!existsSync(ckpt)) throw new UsageError(`--checkpoint ${ckpt}: no such file`);
-  const wf = OnPolicyWorkflow.build({ ...config });
+  const wf = buildWorkflow({ ...config });
   return { wf, state: await loadRunState(wf, ckpt), ckpt };
 }
 

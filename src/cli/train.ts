@@ -1,10 +1,12 @@
 // `xla-ts train`: trains an algorithm on an environment and writes the run directory.
-import { configSchema } from "../workflows/config.js";
-import { describeAllowed } from "../agents/common/config.js";
+import { COMMON_SCHEMA } from "../workflows/config.js";
+import { describeAllowed, type Schema } from "../agents/common/config.js";
+import type { BaseConfig } from "../workflows/workflow.js";
 import { RunDir } from "../workflows/outputs/run_dir.js";
-import { trainRun, trainSeeds } from "../workflows/outputs/train.js";
+import { trainRun, trainSeeds } from "../algorithms/run.js";
+import { algorithmNames, algorithms, buildWorkflow, getAlgorithm } from "../algorithms/registry.js";
 import { UsageError, flagsHelp, parseArgs, type FlagSpec } from "./args.js";
-import { ALGORITHMS, assembleConfig, checkAlgo, checkConfig, parseSweep } from "./config.js";
+import { assembleConfig, checkAlgo, checkConfig, parseSweep } from "./config.js";
 import type { Io } from "./io.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -26,23 +28,40 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   quiet: { type: "bool", help: "no progress display" },
 };
 
-export function trainHelp(algo = "ppo"): string {
-  const schema = configSchema(algo);
+/** The options of a schema as aligned help lines (defaults, meaning, allowed values). */
+function optionLines(schema: Schema): string {
   const rows = Object.entries(schema).map(([k, s]) => [k, JSON.stringify(s.default), describeAllowed(s), s.doc] as const);
   const w0 = Math.max(...rows.map((r) => r[0].length)) + 2;
-  const w1 = Math.max(...rows.map((r) => r[1].length)) + 2;
+  const w1 = Math.min(24, Math.max(...rows.map((r) => r[1].length)) + 2);
+  return rows.map(([k, d, a, doc]) => `  ${k.padEnd(w0)}${d.padEnd(w1)}${doc} (${a})`).join("\n");
+}
+
+/** `train --help`: every algorithm with its options; `train <algo> --help`: that algorithm's. */
+export function trainHelp(algo?: string): string {
+  const specs = algo ? [getAlgorithm(algo)] : algorithms();
+  const own = (s: Schema) => Object.fromEntries(Object.entries(s).filter(([k]) => !(k in COMMON_SCHEMA)));
+  const list = algorithms()
+    .map((a) => `  ${a.name.padEnd(10)}${a.title} [${a.family}; actions: ${a.actionSpaces}]`)
+    .join("\n");
   return `usage: xla-ts train <algo> --env <id> [--config FILE] [key=value ...] [--seeds 0,1,2] [options]
+       xla-ts train <algo> --help          (that algorithm's options only)
        xla-ts train --resume <run-dir> [key=value ...]
 
-Trains <algo> (algorithms: ${ALGORITHMS.join(", ")}) and writes runs/<name>/: config.yaml, run.json,
-metrics.jsonl, TensorBoard event files, checkpoints/, plots/learning_curves.{png,svg} and
-videos/eval_episode.gif. Ctrl-C stops after the current iteration with a checkpoint.
+Trains <algo> and writes runs/<name>/: config.yaml, run.json, metrics.jsonl, TensorBoard event
+files, checkpoints/, plots/learning_curves.{png,svg} and videos/eval_episode.gif. Ctrl-C stops
+after the current iteration with a checkpoint.
+
+algorithms:
+${list}
 
 options:
 ${flagsHelp(TRAIN_FLAGS)}
 
-config options (key=value; values are YAML: 3e-4, true, null, [64, 64]; records by dotted keys: envOptions.maxEpisodeSteps=200):
-${rows.map(([k, d, a, doc]) => `  ${k.padEnd(w0)}${d.padEnd(w1)}${doc} (${a})`).join("\n")}
+config options (key=value; values are YAML: 3e-4, true, null, [64, 64]; records by dotted keys: envOptions.maxEpisodeSteps=200)
+
+common to every algorithm:
+${optionLines(Object.fromEntries(Object.entries(COMMON_SCHEMA).filter(([k]) => k !== "algo")))}
+${specs.map((s) => `\n${s.name} (sweepable: ${s.sweepable.join(", ") || "none"}):\n${optionLines(own(s.schema))}`).join("\n")}
 
 examples:
   xla-ts train ppo --env CartPole-v1
@@ -56,7 +75,9 @@ examples:
 export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs("train", argv, TRAIN_FLAGS, { assignments: true });
   if (p.help) {
-    io.out(trainHelp());
+    const a = p.positionals[0];
+    if (a !== undefined) checkAlgo(a);
+    io.out(trainHelp(a));
     return 0;
   }
   const f = p.flags;
@@ -75,7 +96,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (f.resume !== undefined) {
     for (const k of ["env", "config", "seeds", "sweep", "name", "runs-dir"] as const)
       if (f[k] !== undefined) throw new UsageError(`--${k} cannot be combined with --resume (the run's own config.yaml is used; key=value arguments may change it)`);
-    if (p.positionals.length > 1 || (p.positionals.length === 1 && !ALGORITHMS.includes(p.positionals[0]!)))
+    if (p.positionals.length > 1 || (p.positionals.length === 1 && !algorithmNames().includes(p.positionals[0]!)))
       throw new UsageError(`unexpected argument "${p.positionals.at(-1)}" (usage: xla-ts train --resume <run-dir> [key=value ...])`);
     const dir = new RunDir(f.resume as string);
     if (!existsSync(dir.config)) throw new UsageError(`--resume ${dir.path}: not a run directory (no config.yaml)`);
@@ -97,12 +118,9 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const algo = checkAlgo(p.positionals[0]);
   const { overrides, config } = await assembleConfig({ file: f.config as string | undefined, algo, env: f.env as string | undefined, assignments: p.assignments });
   // Periodic evaluation makes the learning curve; it does not change training.
-  if (overrides.evalEvery === undefined) {
-    const iters = Math.floor(config.totalSteps / (config.numEnvs * config.numSteps));
-    overrides.evalEvery = Math.max(1, Math.round(iters / 20));
-  }
+  if (overrides.evalEvery === undefined) overrides.evalEvery = Math.max(1, Math.round(iterationsOf(config) / 20));
   const seeds = f.seeds as number[] | undefined;
-  const sweep = f.sweep !== undefined ? parseSweep(f.sweep as string) : undefined;
+  const sweep = f.sweep !== undefined ? parseSweep(f.sweep as string, algo) : undefined;
   if (sweep) for (const v of sweep.values) checkConfig({ ...overrides, [sweep.key]: v }, `--sweep ${sweep.key}=${v}`);
   const out = { runsDir: (f["runs-dir"] as string | undefined) ?? "runs", name: f.name as string | undefined };
   if (out.name !== undefined && (!/^[\w.=+-][\w.=+/-]*$/.test(out.name) || out.name.includes("..")))
@@ -125,6 +143,11 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   return r.status === "finished" ? 0 : 130;
 }
 
-function defaultCheckpointEvery(c: { totalSteps: number; numEnvs: number; numSteps: number }): number {
-  return Math.max(1, Math.round(Math.floor(c.totalSteps / (c.numEnvs * c.numSteps)) / 10));
+/** The iterations a run of this config takes (its workflow knows: building one compiles nothing). */
+function iterationsOf(c: BaseConfig): number {
+  return buildWorkflow({ ...c }).numIterations;
+}
+
+function defaultCheckpointEvery(c: BaseConfig): number {
+  return Math.max(1, Math.round(iterationsOf(c) / 10));
 }

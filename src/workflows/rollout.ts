@@ -23,12 +23,13 @@ export function rollout<S extends AgentState>(
   start: RolloutCarry,
   key: Value,
   numSteps: number,
+  envSteps?: Value,
 ): [FullSampleBatch, RolloutCarry] {
   const keys = random.split(key, numSteps);
   const [end, traj] = lax.scan(
     (c: RolloutCarry, k: Value): [RolloutCarry, FullSampleBatch] => {
       const ks = random.split(k);
-      const [actions, extras] = agent.computeActions(agentState, { obs: c.obs }, ks.get(0));
+      const [actions, extras] = agent.computeActions(agentState, { obs: c.obs }, ks.get(0), envSteps);
       const envAction = agent.toEnvAction ? agent.toEnvAction(actions) : actions;
       const r = env.step(ks.get(1), c.envState, envAction);
       const info: Record<string, Value> = {};

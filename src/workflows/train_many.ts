@@ -9,23 +9,18 @@ import { vmap } from "../core/batching.js";
 import { lax } from "../lax/index.js";
 import { numpy as np } from "../numpy/index.js";
 import { random } from "../random/index.js";
-import type { Environment } from "../envs/types.js";
-import type { PPOConfig } from "./config.js";
-import { OnPolicyWorkflow, SWEEPABLE, type OnPolicyState, type Sweepable } from "./on_policy.js";
-import type { Metrics } from "./workflow.js";
+import type { Metrics, Workflow, WorkflowState } from "./workflow.js";
 
 export interface TrainManyOptions {
-  /** Sweep one hyperparameter over these values (an outer vmap axis). */
-  sweep?: { key: Sweepable; values: readonly number[] };
+  /** Sweep one hyperparameter over these values (an outer vmap axis); the key must be one the algorithm lets be traced. */
+  sweep?: { key: string; values: readonly number[] };
   /** Evaluate every this many iterations (and at the end); 0: only at the end. Default: the config's evalEvery. */
   evalEvery?: number;
-  /** Train on this environment instead of envs.make(config.env). */
-  env?: Environment;
 }
 
-export interface TrainManyResult {
+export interface TrainManyResult<S extends WorkflowState = WorkflowState> {
   seeds: number[];
-  sweep?: { key: Sweepable; values: number[] };
+  sweep?: { key: string; values: number[] };
   /** Per-iteration metrics: metrics[name][run][iteration], runs ordered sweep-major then seed. */
   metrics: Record<string, number[][]>;
   /** The iterations after which evaluations ran. */
@@ -35,12 +30,12 @@ export interface TrainManyResult {
   /** The last evaluation's mean return per run. */
   finalReturns: number[];
   /** The final states, batched over [sweep values?, seeds]. */
-  states: OnPolicyState;
+  states: S;
   /** Wall time (s) of the call, compilation included. */
   seconds: number;
 }
 
-type Out = { state: OnPolicyState; metrics: Metrics; evals: Value };
+type Out<S> = { state: S; metrics: Metrics; evals: Value };
 
 /** The iterations (1-based) after which a run evaluates: every evalEvery, and the last. */
 export function evalIterations(numIterations: number, evalEvery: number): number[] {
@@ -56,18 +51,18 @@ export function evalIterations(numIterations: number, evalEvery: number): number
  * iterations; evaluation is a cond on the (unbatched) iteration index, so under vmap it stays
  * a real branch and the program holds one copy of the update and one of the evaluator.
  */
-export function trainFunction(wf: OnPolicyWorkflow, evalEvery: number, sweepKey?: Sweepable): (key: Value, hv?: Value) => Out {
+export function trainFunction<S extends WorkflowState>(wf: Workflow<S>, evalEvery: number, sweepKey?: string): (key: Value, hv?: Value) => Out<S> {
   const K = wf.numIterations;
   const at = new Set(evalIterations(K, evalEvery));
   const evalMask = np.array(Array.from({ length: K }, (_, i) => (at.has(i + 1) ? 1 : 0)), "bool");
-  return (key: Value, hv?: Value): Out => {
+  return (key: Value, hv?: Value): Out<S> => {
     const w = sweepKey && hv !== undefined ? wf.withHyper({ [sweepKey]: hv }) : wf;
     const [state, [metrics, evals]] = lax.scan(
-      (st: OnPolicyState, doEval: Value): [OnPolicyState, [Metrics, Value]] => {
+      (st: S, doEval: Value): [S, [Metrics, Value]] => {
         const [m, next] = w.update(st);
         const ev = lax.cond(
           doEval,
-          (s: OnPolicyState) => np.mean(w.evaluatePure(s.agentState, w.evalKey(s)).returns),
+          (s: S) => np.mean(w.evaluatePure(s.agentState, w.evalKey(s)).returns),
           () => np.array(NaN, "float32"),
           next,
         );
@@ -80,22 +75,20 @@ export function trainFunction(wf: OnPolicyWorkflow, evalEvery: number, sweepKey?
   };
 }
 
-/** Trains one run per seed (× sweep value) in one compiled program; see TrainManyResult. */
-export async function trainMany(config: Partial<PPOConfig> & Record<string, unknown>, seeds: readonly number[], opts: TrainManyOptions = {}): Promise<TrainManyResult> {
+/**
+ * Trains one run of `wf` per seed (× sweep value) in one compiled program; see
+ * TrainManyResult. (The registry's `trainMany(config, seeds)` builds the workflow first.)
+ */
+export async function trainWorkflowMany<S extends WorkflowState>(wf: Workflow<S>, seeds: readonly number[], opts: TrainManyOptions = {}): Promise<TrainManyResult<S>> {
   const t0 = performance.now();
   if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new TypeError(`trainMany: seeds must be non-negative integers, got [${seeds.join(", ")}]`);
   const sweep = opts.sweep;
-  if (sweep) {
-    if (!(SWEEPABLE as readonly string[]).includes(sweep.key))
-      throw new TypeError(`trainMany: cannot sweep "${sweep.key}"; sweepable hyperparameters: ${SWEEPABLE.join(", ")}`);
-    if (!sweep.values.length || sweep.values.some((v) => typeof v !== "number" || !Number.isFinite(v)))
-      throw new TypeError(`trainMany: sweep.values must be a non-empty list of finite numbers`);
-  }
-  const wf = OnPolicyWorkflow.build(sweep ? { ...config, [sweep.key]: sweep.values[0] } : config, { env: opts.env });
+  if (sweep && (!sweep.values.length || sweep.values.some((v) => typeof v !== "number" || !Number.isFinite(v))))
+    throw new TypeError(`trainMany: sweep.values must be a non-empty list of finite numbers`);
   const evalEvery = opts.evalEvery ?? wf.config.evalEvery;
   const one = trainFunction(wf, evalEvery, sweep?.key);
   const keys = np.stack(seeds.map((s) => random.key(s)));
-  const out: Out = sweep
+  const out: Out<S> = sweep
     ? jit((ks: Value, hv: Value) => vmap((h: Value) => vmap((k: Value) => one(k, h))(ks))(hv), { name: "trainMany" })(keys, np.array(sweep.values as number[], "float32"))
     : jit((ks: Value) => vmap((k: Value) => one(k))(ks), { name: "trainMany" })(keys);
 

@@ -55,7 +55,7 @@ describe("the CLI rejects bad input cleanly", () => {
     [["train", "ppo", "--env", "CartPole-v1", "--bogus"], /unknown option --bogus for `xla-ts train` \(options: --env, --config/],
     [["train", "ppo", "--env"], /--env needs a value/],
     [["train", "ppo", "--env", "CartPole-v1", "--seeds", "0,x"], /--seeds 0,x: expected non-negative integers/],
-    [["train", "ppo", "--env", "CartPole-v1", "--sweep", "epochs=1,2"], /epochs cannot be swept; sweepable keys: lr, gamma/],
+    [["train", "ppo", "--env", "CartPole-v1", "--sweep", "epochs=1,2"], /epochs cannot be swept for ppo; sweepable keys: lr, gamma/],
     [["train", "ppo", "--env", "CartPole-v1", "--sweep", "gamma=0.9,1.5"], /--sweep gamma=1.5: .*gamma must be a number >= 0 and <= 1/],
     [["train", "ppo", "--env", "CartPole-v1", "--checkpoint-every", "soon"], /--checkpoint-every must be an integer, got "soon"/],
     [["train", "ppo", "--env", "CartPole-v1", "--config", "/no/such/file.yaml"], /cannot read the config file \/no\/such\/file.yaml/],

@@ -3,13 +3,14 @@
 // cores) are `npm run test:learning` (test/workflows/learning.ts), which CI runs after this.
 import { describe, expect, it } from "vitest";
 import { Array as ConcreteArray } from "../../src/core/values.js";
-import { OnPolicyWorkflow } from "../../src/workflows/on_policy.js";
+import { buildWorkflow } from "../../src/algorithms/registry.js";
+import type { RunningStats } from "../../src/envs/wrappers/running_stats.js";
 
 const host = (v: unknown) => [...(v as ConcreteArray).dataSync()].map(Number);
 
 describe("PPO learns", () => {
   it("CartPole-v1 (PureJaxRL's settings): in 20k steps the episodes grow from ~20 steps to hundreds", async () => {
-    const wf = OnPolicyWorkflow.build({ seed: 0 });
+    const wf = buildWorkflow({ seed: 0 });
     let s = wf.setup();
     const train: number[] = [];
     s = await wf.learn(s, { iterations: 40, onIteration: (m) => void (Number.isNaN(m.episodeReturn) || train.push(m.episodeReturn!)) });
@@ -22,7 +23,7 @@ describe("PPO learns", () => {
   });
 
   it("Pendulum-v1 with every continuous option (tanh squash, shared torso, obs normalization) runs and improves its value fit", async () => {
-    const wf = OnPolicyWorkflow.build({
+    const wf = buildWorkflow({
       env: "Pendulum-v1",
       numEnvs: 8,
       numSteps: 200,
@@ -44,7 +45,7 @@ describe("PPO learns", () => {
     for (const l of losses) expect(Number.isFinite(l)).toBe(true);
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
     // The normalizer saw every observation of the 6 rollouts (after its 1e-4 prior).
-    expect(host(s.agentState.obsNorm.count)[0]).toBeCloseTo(6 * 8 * 200, 0);
+    expect(host((s.agentState.obsNorm as RunningStats).count)[0]).toBeCloseTo(6 * 8 * 200, 0);
     const ev = await wf.evaluate(s);
     expect(ev.lengthMean).toBe(200);
     for (const r of ev.returns) expect(r).toBeLessThan(0);

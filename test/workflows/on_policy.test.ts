@@ -9,12 +9,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
 import { flatten } from "../../src/pytree/index.js";
 import { saveCheckpoint, loadCheckpoint } from "../../src/io/index.js";
-import { OnPolicyWorkflow, type OnPolicyState } from "../../src/workflows/on_policy.js";
-import { trainMany } from "../../src/workflows/train_many.js";
-import { resolveOnPolicyConfig } from "../../src/workflows/config.js";
+import type { OnPolicyWorkflow, OnPolicyState } from "../../src/workflows/on_policy.js";
+import type { PPOState } from "../../src/agents/ppo/agent.js";
+import { trainMany } from "../../src/algorithms/train_many.js";
+import { buildWorkflow, resolveAlgorithmConfig as resolveOnPolicyConfig } from "../../src/algorithms/registry.js";
 
 const SMALL = { numEnvs: 4, numSteps: 32, epochs: 2, numMinibatches: 2, totalSteps: 4 * 32 * 3, evalEpisodes: 4, evalMaxSteps: 200 };
-const wf = OnPolicyWorkflow.build(SMALL);
+const wf = buildWorkflow(SMALL) as OnPolicyWorkflow;
 const dir = mkdtempSync(join(tmpdir(), "xla-ts-wf-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,7 +42,11 @@ describe("OnPolicyWorkflow", () => {
     expect(host(m["loss/entropy"])[0]).toBeCloseTo(Math.LN2, 1);
     expect(host(m.lr)[0]).toBeCloseTo(2.5e-4, 9);
     // The state passed to step was donated.
-    expect(() => host(s0.agentState.params.net.actor[0].kernel)).toThrow(/donated/);
+    expect(() => host((s0.agentState as PPOState).params.net.actor[0].kernel)).toThrow(/donated/);
+    // Counters are counted in the program: epochs × minibatches updates, episodes that ended.
+    expect(host(s1.counters.updates)).toEqual([2 * 2]);
+    expect(host(m.envSteps)).toEqual([128]);
+    expect(host(s1.counters.episodes)[0]).toBe(host(m.episodes)[0]);
   });
 
   it("is deterministic for a seed, and seeds differ", async () => {
@@ -61,7 +66,7 @@ describe("OnPolicyWorkflow", () => {
     const resumed = await wf.learn(loaded, { iterations: 2, evalEvery: 0 });
     expect(host(resumed.counters.iterations)).toEqual([3]);
     expect(paramLeaves(resumed)).toEqual(paramLeaves(whole));
-    expect(flatten(resumed.optState)[0].map(host)).toEqual(flatten(whole.optState)[0].map(host));
+    expect(flatten(resumed.optStates)[0].map(host)).toEqual(flatten(whole.optStates)[0].map(host));
   });
 
   it("evaluates greedily, deterministically, without changing the state", async () => {
@@ -117,7 +122,7 @@ describe("config", () => {
     expect(() => resolveOnPolicyConfig({ clipEps: -1 })).toThrow(/clipEps = -1 is not allowed: clipEps must be a number > 0/);
     expect(() => resolveOnPolicyConfig({ activation: "swish" })).toThrow(/one of "tanh", "relu"/);
     expect(() => resolveOnPolicyConfig({ numMinibatches: 3 })).toThrow(/numMinibatches = 3 must divide numEnvs × numSteps = 4 × 128 = 512/);
-    expect(() => OnPolicyWorkflow.build({ env: "CartPole-v9" })).toThrow(/Did you mean "CartPole-v1"/);
+    expect(() => buildWorkflow({ env: "CartPole-v9" })).toThrow(/Did you mean "CartPole-v1"/);
   });
   it("fills defaults (PureJaxRL's CartPole settings)", () => {
     const c = resolveOnPolicyConfig({});

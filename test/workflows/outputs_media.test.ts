@@ -110,7 +110,6 @@ print(json.dumps({"duration": im.info.get("duration"), "frames": [list(f.convert
       init: () => ({ params: null, obsNorm: null, extra: null }),
       computeActions: () => [np.zeros([1], "int32"), {}],
       evaluateActions: (_s, b) => [np.zeros([b.obs.shape[0]], "int32"), {}],
-      loss: () => ({ total: np.array(0) }),
     };
     const ep = await recordEpisode(env, pushLeft, pushLeft.init(random.key(0), env.observationSpace(), env.actionSpace()), random.key(1), { maxSteps: 200 });
     expect(ep.length).toBeGreaterThan(3);

@@ -1,16 +1,19 @@
 // The PPO agent: an actor-critic for Discrete actions (Categorical) or Box actions (a diagonal
-// Gaussian with a learned state-independent log-std, optionally tanh-squashed), and PPO's
-// loss. Built for one pair of spaces; every method is a pure function of arrays.
+// Gaussian with a learned state-independent log-std, optionally tanh-squashed), PPO's loss,
+// and its learner (GAE, then epochs × shuffled minibatches: update.ts). Built for one pair of
+// spaces; every method is a pure function of arrays.
 import type { Value } from "../../core/values.js";
 import { numpy as np } from "../../numpy/index.js";
 import { Categorical, Normal, TanhNormal } from "../../distributions/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
 import { initStats, updateStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
+import type { GradientTransformation } from "../../optim/index.js";
 import { resolveConfig } from "../common/config.js";
 import { actorCritic, flattenObs, type ActorCritic, type ActorCriticParams } from "../common/networks.js";
-import type { Agent, AgentState, Extras, FullSampleBatch, LossDict, SampleBatch } from "../types.js";
-import { PPO_AGENT_SCHEMA, type PPOAgentOptions } from "./config.js";
+import type { AgentState, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
+import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, type PPOAgentOptions, type PPOLearnerOptions } from "./config.js";
 import { ppoLoss } from "./loss.js";
+import { ppoOptimizer, ppoUpdate, type PPOLoop } from "./update.js";
 
 export interface PPOParams {
   net: ActorCriticParams;
@@ -20,19 +23,20 @@ export interface PPOParams {
 
 export type PPOState = AgentState<PPOParams, RunningStats, null>;
 
-/** What an on-policy workflow needs beyond the Agent contract. */
-export interface OnPolicyAgent<S extends AgentState = AgentState> extends Agent<S> {
-  /** V(s) for a batch of observations (bootstraps and GAE). */
-  values(state: S, obs: Value): Value;
-  /** New statistics (e.g. the observation normalizer's) from a rollout with `batchAxes` leading axes. */
-  updateStats?(state: S, batch: SampleBatch, batchAxes: number): S;
-}
+/** Options that may be traced scalars (a swept hyperparameter under vmap). */
+const TRACEABLE = ["clipEps", "valueClipEps", "vfCoef", "entCoef", "lr", "gamma", "gaeLambda", "maxGradNorm", "rewardScale"];
+const LOOP_KEYS = ["gamma", "numEnvs", "numSteps", "totalSteps"] as const;
 
 type Policy = Categorical | Normal | TanhNormal;
 
 export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly name = "PPO";
   readonly options: PPOAgentOptions;
+  readonly learner: PPOLearnerOptions;
+  /** The rollout's shape and budget (for minibatch sizes and the learning-rate schedule). */
+  readonly loop: PPOLoop;
+  /** Swept hyperparameters (traced scalars), by option name. */
+  readonly traced: Readonly<Record<string, Value>>;
   readonly discrete: boolean;
   readonly obsShape: readonly number[];
   readonly actionDim: number;
@@ -41,10 +45,19 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly #obsSpaceObj: Space;
   readonly #actionSpace: Space;
 
-  /** Options are checked against PPO_AGENT_SCHEMA (missing ones take their defaults; keys of other parts of a config are ignored). */
-  constructor(options: Partial<PPOAgentOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const own = Object.fromEntries(Object.entries(options).filter(([k]) => k in PPO_AGENT_SCHEMA));
-    this.options = Object.freeze({ ...resolveConfig<PPOAgentOptions>(PPO_AGENT_SCHEMA, own, "PPO"), ...traced });
+  /**
+   * Options are checked against PPO_AGENT_SCHEMA and PPO_LEARNER_SCHEMA (missing ones take
+   * their defaults; keys of other parts of a config are ignored); gamma, numEnvs, numSteps and
+   * totalSteps come from the loop's options when given.
+   */
+  constructor(options: Partial<PPOAgentOptions & PPOLearnerOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
+    const pick = (schema: object) => Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
+    for (const k of Object.keys(traced)) if (!TRACEABLE.includes(k)) throw new TypeError(`PPO: ${k} cannot be a traced value (only ${TRACEABLE.join(", ")})`);
+    this.traced = Object.freeze({ ...traced });
+    this.options = Object.freeze({ ...resolveConfig<PPOAgentOptions>(PPO_AGENT_SCHEMA, pick(PPO_AGENT_SCHEMA), "PPO"), ...pickTraced(traced, PPO_AGENT_SCHEMA) });
+    this.learner = Object.freeze(resolveConfig<PPOLearnerOptions>(PPO_LEARNER_SCHEMA, pick(PPO_LEARNER_SCHEMA), "PPO"));
+    const num = (k: (typeof LOOP_KEYS)[number], d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
+    this.loop = Object.freeze({ gamma: num("gamma", 0.99), numEnvs: num("numEnvs", 4), numSteps: num("numSteps", 128), totalSteps: num("totalSteps", 500_000) });
     if (!(obsSpace instanceof Box)) throw new TypeError(`PPO: needs a Box observation space, got ${obsSpace}`);
     this.obsShape = obsSpace.shape;
     if (actionSpace instanceof Discrete) {
@@ -67,10 +80,24 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
    * replaced by traced scalars, for sweeps vmapped over a hyperparameter axis.
    */
   withOptions(traced: Record<string, Value>): PPOAgent {
-    for (const k of Object.keys(traced))
-      if (!["clipEps", "valueClipEps", "vfCoef", "entCoef"].includes(k)) throw new TypeError(`PPO.withOptions: ${k} cannot be a traced value (only clipEps, valueClipEps, vfCoef, entCoef)`);
-    const plain = Object.fromEntries(Object.entries(this.options).filter(([, v]) => typeof v !== "object" || v === null || Array.isArray(v)));
-    return new PPOAgent(plain, this.#obsSpaceObj, this.#actionSpace, traced);
+    const plain = Object.fromEntries(Object.entries({ ...this.options, ...this.learner, ...this.loop }).filter(([k]) => !(k in this.traced)));
+    return new PPOAgent(plain, this.#obsSpaceObj, this.#actionSpace, { ...this.traced, ...traced });
+  }
+
+  /** A hyperparameter: the traced (swept) value if any, else the option's. */
+  h(name: string): number | Value {
+    const t = this.traced[name];
+    if (t !== undefined) return t;
+    const all = { ...this.options, ...this.learner, ...this.loop } as Record<string, unknown>;
+    return all[name] as number;
+  }
+
+  optimizers(): Record<string, GradientTransformation> {
+    return { model: ppoOptimizer(this) };
+  }
+
+  update(state: PPOState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<PPOState> {
+    return ppoUpdate(this, state, optStates, traj, ctx);
   }
 
   init(key: Value, obsSpace: Space, actionSpace: Space): PPOState {
@@ -148,7 +175,11 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   }
 }
 
-/** A PPO agent for these spaces (options: PPO_AGENT_SCHEMA's keys; others are ignored). */
-export function makePPOAgent(options: Partial<PPOAgentOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space): PPOAgent {
-  return new PPOAgent(options, obsSpace, actionSpace);
+/** A PPO agent for these spaces (options: PPO_AGENT_SCHEMA's and PPO_LEARNER_SCHEMA's keys; others are ignored). */
+export function makePPOAgent(options: Partial<PPOAgentOptions & PPOLearnerOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}): PPOAgent {
+  return new PPOAgent(options, obsSpace, actionSpace, traced);
+}
+
+function pickTraced(traced: Record<string, Value>, schema: object): Record<string, Value> {
+  return Object.fromEntries(Object.entries(traced).filter(([k]) => k in schema));
 }

@@ -2,22 +2,22 @@
 // progress display, metrics.jsonl and TensorBoard scalars, checkpoints every N iterations and
 // at the end, resume from the latest checkpoint with an identical continuation (the state
 // holds the PRNG key and the counters), learning-curve plots and a GIF of an evaluation
-// episode. `trainRun` drives one seed through OnPolicyWorkflow.learn; `trainSeeds` runs many
-// seeds (and a swept hyperparameter) as one vmapped program through trainMany.
+// episode — for every registered algorithm. `trainRun` drives one seed through the workflow's
+// `learn`; `trainSeeds` runs many seeds (and a swept hyperparameter) as one vmapped program
+// through trainMany.
 import { promises as fs } from "node:fs";
 import * as nodePath from "node:path";
-import type { Value } from "../../core/values.js";
-import { map } from "../../pytree/index.js";
-import { saveCheckpoint, loadCheckpoint } from "../../io/index.js";
-import { OnPolicyWorkflow, type OnPolicyState, type Sweepable } from "../on_policy.js";
-import { resolveOnPolicyConfig, type PPOConfig } from "../config.js";
-import { trainMany } from "../train_many.js";
-import { hostNumber, type HostMetrics, type Logger } from "../workflow.js";
-import { Progress, formatDuration, type ProgressStream } from "../progress.js";
-import { JsonlLogger, TensorBoardWriter, multiLogger, readJsonl, truncateEvents, truncateJsonl, type MetricsRow } from "../logging/index.js";
-import { RunDir, defaultRunName, newRunDir } from "./run_dir.js";
-import { writeLearningCurves, type Series } from "./plots.js";
-import { episodeKey, writeEpisodeGif } from "./video.js";
+import type { Value } from "../core/values.js";
+import { map } from "../pytree/index.js";
+import { saveCheckpoint, loadCheckpoint } from "../io/index.js";
+import { hostNumber, type BaseConfig, type HostMetrics, type Logger, type Workflow, type WorkflowState } from "../workflows/workflow.js";
+import { Progress, formatDuration, type ProgressStream } from "../workflows/progress.js";
+import { JsonlLogger, TensorBoardWriter, multiLogger, readJsonl, truncateEvents, truncateJsonl, type MetricsRow } from "../workflows/logging/index.js";
+import { RunDir, defaultRunName, newRunDir } from "../workflows/outputs/run_dir.js";
+import { writeLearningCurves, type Series } from "../workflows/outputs/plots.js";
+import { episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
+import { buildWorkflow, resolveAlgorithmConfig } from "./registry.js";
+import { trainMany } from "./train_many.js";
 
 export interface OutputOptions {
   /** Where run directories go (default "runs"). */
@@ -55,7 +55,7 @@ export interface TrainRunOptions extends OutputOptions {
 
 export interface RunResult {
   dir: string;
-  config: PPOConfig;
+  config: BaseConfig;
   /** The last evaluation's mean return (per run for trainSeeds). */
   finalReturn: number;
   finalReturns?: number[];
@@ -82,7 +82,7 @@ function tensorboardLogger(tb: TensorBoardWriter): Logger {
 const configMarkdown = (c: Record<string, unknown>) =>
   ["| option | value |", "|---|---|", ...Object.entries(c).map(([k, v]) => `| ${k} | \`${JSON.stringify(v)}\` |`)].join("\n");
 
-async function saveState(dir: RunDir, state: OnPolicyState, meta: { iteration: number; envSteps: number; config: PPOConfig }, keep: number): Promise<string> {
+async function saveState(dir: RunDir, state: WorkflowState, meta: { iteration: number; envSteps: number; config: BaseConfig }, keep: number): Promise<string> {
   const path = dir.checkpointPath(meta.envSteps);
   await fs.mkdir(dir.checkpoints, { recursive: true });
   await saveCheckpoint(path, state, {
@@ -93,8 +93,8 @@ async function saveState(dir: RunDir, state: OnPolicyState, meta: { iteration: n
 }
 
 /** The state of a run's checkpoint, loaded into the structure a fresh setup of `wf` has. */
-export async function loadRunState(wf: OnPolicyWorkflow, path: string): Promise<OnPolicyState> {
-  return loadCheckpoint<OnPolicyState>(path, wf.setup(wf.config.seed));
+export async function loadRunState<S extends WorkflowState>(wf: Workflow<S>, path: string): Promise<S> {
+  return loadCheckpoint<S>(path, wf.setup(wf.config.seed));
 }
 
 /** Trains one seed with progress, logs, checkpoints, plots and a video; see TrainRunOptions. */
@@ -102,28 +102,29 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const print = opts.print ?? ((s: string) => process.stdout.write(s + "\n"));
   let dir: RunDir;
-  let config: PPOConfig;
+  let config: BaseConfig;
   let resumeFrom: { path: string; envSteps: number } | undefined;
   if (opts.resume) {
     dir = new RunDir(opts.resume);
     const saved = await dir.readConfig();
-    config = resolveOnPolicyConfig<PPOConfig>({ ...saved, ...(opts.config ?? {}) });
+    config = resolveAlgorithmConfig({ ...saved, ...(opts.config ?? {}) });
     resumeFrom = opts.checkpoint ? { path: opts.checkpoint, envSteps: -1 } : await dir.latestCheckpoint();
     if (!resumeFrom) throw new Error(`cannot resume ${dir.path}: it has no checkpoints (${dir.checkpoints} is empty)`);
   } else {
-    config = resolveOnPolicyConfig<PPOConfig>(opts.config ?? {});
+    config = resolveAlgorithmConfig(opts.config ?? {});
     dir = await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(config.algo, config.env), { unique: opts.name === undefined });
   }
-  const wf = OnPolicyWorkflow.build({ ...config });
+  const wf = buildWorkflow({ ...config });
   const label = `${wf.name} ${config.env}`;
   const totalSteps = wf.numIterations * wf.stepsPerIteration;
 
-  let state: OnPolicyState;
+  let state: WorkflowState;
   let startIteration = 0;
+  let startSteps = 0;
   if (resumeFrom) {
     state = await loadRunState(wf, resumeFrom.path);
     startIteration = await hostNumber(state.counters.iterations);
-    const startSteps = startIteration * wf.stepsPerIteration;
+    startSteps = await hostNumber(state.counters.envSteps);
     await truncateJsonl(dir.metrics, startSteps);
     await truncateEvents(dir.path, startSteps);
     print(`resuming ${dir.path} from ${resumeFrom.path} (iteration ${startIteration}, ${startSteps.toLocaleString("en-US")} steps)`);
@@ -146,7 +147,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
   const jsonl = new JsonlLogger(dir.metrics);
   const tb = new TensorBoardWriter(dir.path, { prefix: "train/" });
   if (!resumeFrom) tb.text(0, "config", configMarkdown(config as unknown as Record<string, unknown>));
-  const progress = opts.progress === false ? undefined : new Progress({ totalSteps, startSteps: startIteration * wf.stepsPerIteration, label, out: opts.progress });
+  const progress = opts.progress === false ? undefined : new Progress({ totalSteps, startSteps, label, out: opts.progress });
   const every = opts.checkpointEvery ?? 0;
   const keep = opts.keepCheckpoints ?? 5;
   let stopRequested = false;
@@ -164,6 +165,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
   progress?.start();
   try {
     state = await wf.learn(state, {
+      syncEvery: every,
       logger: multiLogger(jsonl, tensorboardLogger(tb)),
       onIteration: async (m, s) => {
         last = m;
@@ -186,7 +188,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     tb.close();
   }
   const iterations = Number(last?.iteration ?? startIteration);
-  if (iterations !== lastSaved && last) checkpoint = await saveState(dir, state, { iteration: iterations, envSteps: last.envSteps!, config }, keep);
+  const envSteps = Number(last?.envSteps ?? startSteps);
+  if (iterations !== lastSaved && last) checkpoint = await saveState(dir, state, { iteration: iterations, envSteps, config }, keep);
   const finished = iterations >= wf.numIterations;
   let finalReturn = last?.["eval/returnMean"];
   if (finalReturn === undefined) finalReturn = (await wf.evaluate(state)).returnMean;
@@ -207,7 +210,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     status: result.status,
     finishedAt: new Date().toISOString(),
     iterations,
-    envSteps: iterations * wf.stepsPerIteration,
+    envSteps,
     finalEval: { returnMean: finalReturn, evalEpisodes: config.evalEpisodes },
     seconds: result.seconds,
     checkpoint: checkpoint && nodePath.relative(dir.path, checkpoint),
@@ -245,7 +248,7 @@ export interface TrainSeedsOptions extends OutputOptions {
   config?: Record<string, unknown>;
   seeds: readonly number[];
   /** Sweep one hyperparameter over these values (vmapped with the seeds). */
-  sweep?: { key: Sweepable; values: readonly number[] };
+  sweep?: { key: string; values: readonly number[] };
 }
 
 /**
@@ -256,7 +259,7 @@ export interface TrainSeedsOptions extends OutputOptions {
 export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
   const t0 = performance.now();
   const print = opts.print ?? ((s: string) => process.stdout.write(s + "\n"));
-  const base = resolveOnPolicyConfig<PPOConfig>(opts.config ?? {});
+  const base = resolveAlgorithmConfig(opts.config ?? {});
   const dir = await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(base.algo, base.env), { unique: opts.name === undefined });
   await dir.writeConfig(base as unknown as Record<string, unknown>, `xla-ts resolved config; seeds ${opts.seeds.join(",")}${opts.sweep ? `; ${opts.sweep.key} swept over ${opts.sweep.values.join(",")}` : ""}`);
   const info: Record<string, unknown> = { name: nodePath.basename(dir.path), algo: base.algo, env: base.env, seeds: [...opts.seeds], sweep: opts.sweep, command: opts.command, startedAt: new Date().toISOString(), status: "running" };
@@ -265,7 +268,7 @@ export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
   if (opts.progress !== false)
     (opts.progress || process.stderr).write(`${base.algo} ${base.env}: training ${runs} runs as one program (${base.totalSteps.toLocaleString("en-US")} steps each); nothing is reported until all have finished…\n`);
   const res = await trainMany({ ...base }, opts.seeds, { sweep: opts.sweep });
-  const wf = OnPolicyWorkflow.build(opts.sweep ? { ...base, [opts.sweep.key]: opts.sweep.values[0] } : { ...base });
+  const wf = buildWorkflow(opts.sweep ? { ...base, [opts.sweep.key]: opts.sweep.values[0] } : { ...base });
   const iters = res.metrics[Object.keys(res.metrics)[0]!]![0]!.length;
 
   const series: Series[] = [];
@@ -287,7 +290,6 @@ export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
     for (let i = 0; i < iters; i++) {
       const m: HostMetrics = Object.fromEntries(Object.entries(res.metrics).map(([k, v]) => [k, v[r]![i]!]));
       m.iteration = i + 1;
-      m.envSteps = (i + 1) * wf.stepsPerIteration;
       const e = res.evalIterations.indexOf(i + 1);
       if (e >= 0) m["eval/returnMean"] = res.evalReturns[r]![e]!;
       jsonl.log(m.envSteps, m);
@@ -297,9 +299,10 @@ export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
     jsonl.close();
     tb.close();
     series.push({ name: name.replace("/", " ").replace("seed_", "seed "), rows });
-    const state = map((x: Value) => (opts.sweep ? x.get(vi, si) : x.get(si)), res.states) as OnPolicyState;
+    const state = map((x: Value) => (opts.sweep ? x.get(vi, si) : x.get(si)), res.states) as WorkflowState;
+    const envSteps = rows[rows.length - 1]?.envSteps ?? 0;
     await fs.mkdir(sub.checkpoints, { recursive: true });
-    await saveCheckpoint(sub.checkpointPath(iters * wf.stepsPerIteration), state, { metadata: { iteration: iters, envSteps: iters * wf.stepsPerIteration, algo: base.algo, env: base.env, seed } });
+    await saveCheckpoint(sub.checkpointPath(envSteps), state, { metadata: { iteration: iters, envSteps, algo: base.algo, env: base.env, seed } });
   }
   const best = res.finalReturns.indexOf(Math.max(...res.finalReturns));
   const result: RunResult = {

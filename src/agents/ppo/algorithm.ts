@@ -1,0 +1,35 @@
+// PPO's registry entry: the on-policy loop's options plus PPO's own, and its workflow.
+import type { Environment } from "../../envs/types.js";
+import { ON_POLICY_LOOP_SCHEMA } from "../../workflows/config.js";
+import { OnPolicyWorkflow, type OnPolicyConfig } from "../../workflows/on_policy.js";
+import { algorithmSchema, type AlgorithmSpec } from "../../workflows/algorithm.js";
+import type { Hyper } from "../../workflows/workflow.js";
+import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, PPO_SWEEPABLE, type PPOAgentOptions, type PPOLearnerOptions } from "./config.js";
+import { PPOAgent } from "./agent.js";
+
+export type PPOConfig = OnPolicyConfig & PPOAgentOptions & PPOLearnerOptions;
+
+/** Checks shared by every on-policy algorithm: the rollout must fit the budget. */
+export function checkOnPolicy(c: OnPolicyConfig): void {
+  const batch = c.numEnvs * c.numSteps;
+  if (c.totalSteps < batch) throw new TypeError(`config: totalSteps = ${c.totalSteps} is less than one iteration (numEnvs × numSteps = ${batch} steps)`);
+}
+
+export const PPO_ALGORITHM: AlgorithmSpec<PPOConfig> = {
+  name: "ppo",
+  title: "Proximal Policy Optimization (Schulman et al. 2017), PureJaxRL / CleanRL style",
+  family: "on-policy",
+  actionSpaces: "Discrete, Box",
+  schema: algorithmSchema("ppo", ON_POLICY_LOOP_SCHEMA, PPO_LEARNER_SCHEMA, PPO_AGENT_SCHEMA),
+  sweepable: PPO_SWEEPABLE,
+  check(c) {
+    checkOnPolicy(c);
+    const batch = c.numEnvs * c.numSteps;
+    if (batch % c.numMinibatches !== 0)
+      throw new TypeError(`config: numMinibatches = ${c.numMinibatches} must divide numEnvs × numSteps = ${c.numEnvs} × ${c.numSteps} = ${batch}`);
+  },
+  build(c: PPOConfig, env: Environment, hyper: Hyper = {}) {
+    return new OnPolicyWorkflow<PPOConfig>(c, env, (cfg, e, h) => new PPOAgent(cfg as unknown as Record<string, unknown>, e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+  },
+  docs: "ppo.md",
+};

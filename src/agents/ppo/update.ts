@@ -1,0 +1,102 @@
+// PPO's learner (PureJaxRL / CleanRL): advantages by GAE over the rollout — bootstrapping
+// with V of the real next observation, cutting traces at episode ends — then epochs × shuffled
+// minibatches of clipped-surrogate gradient steps, as nested scans. The learning rate anneals
+// linearly to zero over the run's iterations (held within an iteration).
+import type { Value } from "../../core/values.js";
+import { valueAndGrad } from "../../core/ad.js";
+import { lax } from "../../lax/index.js";
+import { numpy as np } from "../../numpy/index.js";
+import { random } from "../../random/index.js";
+import { map } from "../../pytree/index.js";
+import { optim, type GradientTransformation } from "../../optim/index.js";
+import { gae } from "../common/gae.js";
+import type { FullSampleBatch, OptStates, Trajectory, UpdateContext, UpdateResult } from "../types.js";
+import type { PPOAgent, PPOParams, PPOState } from "./agent.js";
+
+export interface PPOLoop {
+  gamma: number;
+  numEnvs: number;
+  numSteps: number;
+  totalSteps: number;
+}
+
+type Metrics = Record<string, Value>;
+
+/** Iterations of the whole run (the annealing horizon). */
+export function ppoIterations(agent: PPOAgent): number {
+  return Math.max(1, Math.floor(agent.loop.totalSteps / (agent.loop.numEnvs * agent.loop.numSteps)));
+}
+
+/** The learning rate after `iterations` iterations (PureJaxRL's schedule: constant within an iteration, 0 at the end, held at 0 past it). */
+export function ppoLearningRate(agent: PPOAgent, iterations: Value | number): Value {
+  const lr = agent.h("lr");
+  if (!agent.learner.annealLr) return np.astype(np.asArray(lr), "float32");
+  const frac = np.subtract(1, np.divide(np.astype(np.asArray(iterations), "float32"), ppoIterations(agent)));
+  return np.multiply(lr, np.maximum(frac, 0));
+}
+
+/** Adam (after global-norm clipping) with the annealed learning rate; the count is in gradient steps. */
+export function ppoOptimizer(agent: PPOAgent): GradientTransformation {
+  const l = agent.learner;
+  const perIter = l.epochs * l.numMinibatches;
+  const schedule = (count: Value | number) => ppoLearningRate(agent, np.floorDivide(np.asArray(count), perIter));
+  const adam = optim.adam({ learningRate: l.annealLr ? schedule : agent.h("lr"), eps: l.adamEps });
+  const clip = agent.traced.maxGradNorm ?? l.maxGradNorm;
+  return clip === null ? adam : optim.chain(optim.clipByGlobalNorm(clip), adam);
+}
+
+export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<PPOState> {
+  const l = agent.learner;
+  const optimizer = ppoOptimizer(agent);
+  const scale = agent.h("rewardScale");
+  const rewards = typeof scale === "number" && scale === 1 ? traj.rewards : np.multiply(traj.rewards, scale);
+  const { advantages, targets } = gae({
+    rewards,
+    values: traj.extras.value!,
+    nextValues: agent.values(state, traj.nextObs),
+    terminated: traj.terminated,
+    done: np.logicalOr(traj.terminated, traj.truncated),
+    gamma: agent.h("gamma"),
+    lambda: l.useGae ? agent.h("gaeLambda") : 1,
+  });
+  const [T, B] = traj.rewards.shape as [number, number];
+  const n = T * B;
+  const M = l.numMinibatches;
+  if (n % M !== 0) throw new TypeError(`PPO: numMinibatches = ${M} must divide numEnvs × numSteps = ${B} × ${T} = ${n}`);
+  const flat = (x: Value) => np.reshape(x, [n, ...x.shape.slice(2)]);
+  const batch = map(flat, {
+    obs: traj.obs,
+    actions: traj.actions,
+    rewards,
+    nextObs: traj.nextObs,
+    terminated: traj.terminated,
+    truncated: traj.truncated,
+    extras: { logProb: traj.extras.logProb!, value: traj.extras.value!, advantages, targets },
+  }) as FullSampleBatch;
+
+  type Carry = { params: PPOParams; optState: unknown; key: Value };
+  const lossGrad = valueAndGrad(
+    (params: PPOParams, mb: FullSampleBatch, k: Value) => {
+      const terms = agent.loss({ ...state, params }, mb, k);
+      return [terms.total, terms];
+    },
+    { hasAux: true },
+  );
+  const minibatchStep = (cr: Carry, mb: FullSampleBatch): [Carry, Metrics] => {
+    const kk = random.split(cr.key);
+    const [[, terms], grads] = lossGrad(cr.params, mb, kk.get(1)) as [[Value, Metrics], PPOParams];
+    const [updates, optState] = optimizer.update(grads, cr.optState, cr.params);
+    return [{ params: optim.applyUpdates(cr.params, updates), optState, key: kk.get(0) }, terms];
+  };
+  const epoch = (cr: Carry, _: null): [Carry, Metrics] => {
+    const kk = random.split(cr.key, 3);
+    const perm = random.permutation(kk.get(1), n);
+    const mbs = map((x: Value) => np.reshape(np.take(x, perm, 0), [M, n / M, ...x.shape.slice(1)]), batch) as FullSampleBatch;
+    const [out, terms] = lax.scan(minibatchStep, { ...cr, key: kk.get(2) }, mbs);
+    return [{ ...out, key: kk.get(0) }, terms];
+  };
+  const [learned, terms] = lax.scan(epoch, { params: state.params, optState: optStates.model, key: ctx.key }, null, { length: l.epochs });
+  const metrics: Metrics = { lr: ppoLearningRate(agent, ctx.counters.iterations) };
+  for (const [k, v] of Object.entries(terms)) metrics[`loss/${k}`] = np.mean(v);
+  return { agentState: { ...state, params: learned.params }, optStates: { model: learned.optState }, metrics, updates: l.epochs * M };
+}
