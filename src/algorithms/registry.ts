@@ -7,6 +7,7 @@ import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../wor
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
 import { DDPG_ALGORITHM, TD3_ALGORITHM } from "../agents/ddpg/algorithm.js";
+import { SAC_ALGORITHM } from "../agents/sac/algorithm.js";
 
 const REGISTRY = new Map<string, AlgorithmSpec<any>>();
 
@@ -19,6 +20,7 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
 
 for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
 for (const spec of [TD3_ALGORITHM, DDPG_ALGORITHM]) registerAlgorithm(spec);
+for (const spec of [SAC_ALGORITHM]) registerAlgorithm(spec);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {
