@@ -18,4 +18,9 @@ export const TARGETS: Target[] = [
     config: { env: "Pendulum-v1", numEnvs: 4, numSteps: 1024, epochs: 10, numMinibatches: 32, gamma: 0.9, lr: 1e-3, entCoef: 0, clipValue: false, totalSteps: 200_000, evalEpisodes: 20 },
     threshold: -300,
   },
+  // rl-zoo's TD3 / DDPG Pendulum settings (γ 0.98, 10k random steps, Gaussian noise 0.1, lr 1e-3,
+  // batch 256), with [256, 256] networks (rl-zoo: [400, 300]); SAC: rl-zoo's (lr 1e-3, γ 0.99, auto α).
+  { name: "TD3 Pendulum-v1", config: { algo: "td3", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [256, 256] }, threshold: -200 },
+  { name: "SAC Pendulum-v1", config: { algo: "sac", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 1000, bufferSize: 200_000, gamma: 0.99 }, threshold: -200 },
+  { name: "DDPG Pendulum-v1", config: { algo: "ddpg", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [256, 256] }, threshold: -200 },
 ];
