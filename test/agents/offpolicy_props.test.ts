@@ -50,7 +50,7 @@ describe("TD target from a replay batch", () => {
       fc.property(vec(n), fc.array(fc.constantFrom("run", "term", "trunc"), { minLength: n, maxLength: n }), vec(n, -5, 5), vec(n, -5, 5), fc.double({ min: 0, max: 1, noNaN: true }), (r, ends, q1, q2, gamma) => {
         let buf = replayInit({ obs: np.zeros([1, 1]), actions: np.zeros([1, 1]), rewards: np.zeros([1]), nextObs: np.zeros([1, 1]), terminated: np.zeros([1], "bool"), truncated: np.zeros([1], "bool") }, n);
         for (let i = 0; i < n; i++)
-          buf = replayAdd(buf, { obs: f32([[i]]), actions: f32([[0]]), rewards: f32([r[i]!]), nextObs: f32([[i + 1]]), terminated: np.array([ends[i] === "term"]), truncated: np.array([ends[i] === "trunc"]) });
+          buf = replayAdd(buf, { obs: np.full([1, 1], i, "float32"), actions: np.zeros([1, 1], "float32"), rewards: f32([r[i]!]), nextObs: np.full([1, 1], i + 1, "float32"), terminated: np.array([ends[i] === "term"]), truncated: np.array([ends[i] === "trunc"]) });
         const b = replayGather(buf, np.arange(n, undefined, undefined, "int32"), np.zeros([n], "int32"), { gamma });
         const y = host(tdTarget(f32([...q1, ...q2]).reshape([2, n]), b.rewards, b.extras.discount!));
         y.forEach((yi, i) => {

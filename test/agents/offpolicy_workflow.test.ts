@@ -59,8 +59,8 @@ for (const algo of ["td3", "sac"] as const) {
 
 describe("off-policy configs", () => {
   it("ddpg and td3 differ only in their defaults; bad configs name the option", () => {
-    const d = resolveAlgorithmConfig({ algo: "ddpg" }) as Record<string, unknown>;
-    const t = resolveAlgorithmConfig({ algo: "td3" }) as Record<string, unknown>;
+    const d = resolveAlgorithmConfig({ algo: "ddpg" }) as unknown as Record<string, unknown>;
+    const t = resolveAlgorithmConfig({ algo: "td3" }) as unknown as Record<string, unknown>;
     expect([d.twinQ, d.policyDelay, d.targetNoise]).toEqual([false, 1, 0]);
     expect([t.twinQ, t.policyDelay, t.targetNoise]).toEqual([true, 2, 0.2]);
     expect(() => resolveAlgorithmConfig({ algo: "sac", totalSteps: 500, learningStarts: 1000 })).toThrow(/totalSteps = 500 must exceed learningStarts = 1000/);
