@@ -6,6 +6,7 @@ import type { Environment } from "../envs/types.js";
 import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../workflows/algorithm.js";
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
+import { DQN_ALGORITHM } from "../agents/dqn/algorithm.js";
 import { DDPG_ALGORITHM, TD3_ALGORITHM } from "../agents/ddpg/algorithm.js";
 import { SAC_ALGORITHM } from "../agents/sac/algorithm.js";
 
@@ -18,9 +19,12 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
   REGISTRY.set(spec.name, spec);
 }
 
-for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
-for (const spec of [TD3_ALGORITHM, DDPG_ALGORITHM]) registerAlgorithm(spec);
-for (const spec of [SAC_ALGORITHM]) registerAlgorithm(spec);
+// The built-in algorithms, one line each.
+registerAlgorithm(PPO_ALGORITHM);
+registerAlgorithm(DQN_ALGORITHM);
+registerAlgorithm(TD3_ALGORITHM);
+registerAlgorithm(SAC_ALGORITHM);
+registerAlgorithm(DDPG_ALGORITHM);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {

@@ -10,7 +10,7 @@ import { flatten } from "../../src/pytree/index.js";
 import { numpy as np } from "../../src/numpy/index.js";
 import { random } from "../../src/random/index.js";
 import { Box } from "../../src/envs/spaces.js";
-import { polyak } from "../../src/agents/common/continuous.js";
+import { updateTarget } from "../../src/agents/common/target.js";
 import { replayAdd, replayGather, replayInit } from "../../src/workflows/replay.js";
 import { DDPGAgent } from "../../src/agents/ddpg/agent.js";
 import { targetActions, tdTarget } from "../../src/agents/ddpg/loss.js";
@@ -35,8 +35,9 @@ describe("Polyak target updates", () => {
       fc.property(vec(4), vec(4), vec(3), vec(3), (a, b, c, d) => {
         const online = { w: f32(a), h: { b: f32(c) } };
         const target = { w: f32(b), h: { b: f32(d) } };
-        expect(leaves(polyak(online, target, 1))).toEqual(leaves(online));
-        expect(leaves(polyak(online, target, 0))).toEqual(leaves(target));
+        // τ as a number and as a traced-like array (the general Polyak path).
+        for (const one of [1, np.array(1, "float32")]) expect(leaves(updateTarget(target, online, np.array(1, "int32"), { tau: one, every: 1 }))).toEqual(leaves(online));
+        for (const zero of [0, np.array(0, "float32")]) expect(leaves(updateTarget(target, online, np.array(1, "int32"), { tau: zero, every: 1 }))).toEqual(leaves(target));
       }),
       { numRuns: 30 },
     );

@@ -18,6 +18,17 @@ export const TARGETS: Target[] = [
     config: { env: "Pendulum-v1", numEnvs: 4, numSteps: 1024, epochs: 10, numMinibatches: 32, gamma: 0.9, lr: 1e-3, entCoef: 0, clipValue: false, totalSteps: 200_000, evalEpisodes: 20 },
     threshold: -300,
   },
+  {
+    name: "DQN CartPole-v1",
+    // rejax's published gymnax config (Double + dueling DQN, 10 envs, Polyak 0.98, 5 updates
+    // per vector step); rl-baselines3-zoo reports 500 at 50k steps.
+    config: {
+      algo: "dqn", env: "CartPole-v1", totalSteps: 100_000, numEnvs: 10, bufferSize: 50_000, learningStarts: 5_000, batchSize: 100, lr: 1e-3, maxGradNorm: 10,
+      trainFreq: 1, gradientSteps: 5, tau: 0.02, targetUpdateEvery: 1, epsilonMin: 0.05, explorationFraction: 0.5, double: true, dueling: true, activation: "silu",
+      loss: "mse", stepsPerIteration: 5_000, evalEpisodes: 20,
+    },
+    threshold: 475,
+  },
   // rl-zoo's TD3 / DDPG Pendulum settings (γ 0.98, 10k random steps, Gaussian noise 0.1, lr 1e-3,
   // batch 256), with [256, 256] networks (rl-zoo: [400, 300]); SAC: rl-zoo's (lr 1e-3, γ 0.99, auto α).
   { name: "TD3 Pendulum-v1", config: { algo: "td3", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [256, 256] }, threshold: -200 },

@@ -1,7 +1,7 @@
 // Pieces the continuous-action off-policy agents (DDPG / TD3, SAC) share: the action box's
 // affine map from [-1, 1], an ensemble of Q(s, a) networks vmapped over one stacked set of
 // parameters (twin Q is an ensemble of 2: one batched matmul per layer, not two networks),
-// Polyak target updates, and the optional running observation normalizer.
+// the run's update count (annealing horizon) and the Adam they use.
 import type { Value } from "../../core/values.js";
 import { vmap } from "../../core/batching.js";
 import { numpy as np } from "../../numpy/index.js";
@@ -9,9 +9,6 @@ import { random } from "../../random/index.js";
 import { nn, type MLPParams } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { Box, type Space } from "../../envs/spaces.js";
-import { initStats, updateStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
-import { flattenObs } from "./networks.js";
-import type { SampleBatch } from "../types.js";
 
 /** A bounded 1-D Box's affine map: env action = center + halfWidth · u for u in [-1, 1]. */
 export interface ActionBox {
@@ -60,31 +57,6 @@ export function qEnsemble(size: number, hiddenSizes: readonly number[], activati
     init: (key, obsDim, actionDim) => vmap((k: Value) => mlp.init(k, [obsDim + actionDim]))(random.split(key, size)) as MLPParams,
     apply: (p, x, a) => many(p, x, a) as Value,
   };
-}
-
-/** Polyak averaging of target networks: τ·online + (1 − τ)·target (τ = 1: a copy; τ = 0: unchanged). */
-export function polyak<P>(online: P, target: P, tau: number | Value): P {
-  return optim.incrementalUpdate(online, target, tau);
-}
-
-/** Features of observations: flattened float32, normalized (clipped to ±10) when statistics are kept. */
-export function obsFeatures(obs: Value, obsShape: readonly number[], stats: RunningStats | null): Value {
-  const x = flattenObs(obs, obsShape);
-  if (!stats) return x;
-  return np.clip(np.divide(np.subtract(x, stats.mean), np.sqrt(np.add(stats.var, 1e-8))), -10, 10);
-}
-
-/** Fresh normalizer statistics, or null when observations are not normalized. */
-export function initObsNorm(normalize: boolean, obsShape: readonly number[]): RunningStats | null {
-  return normalize ? initStats([obsShape.reduce((a, b) => a * b, 1)]) : null;
-}
-
-/** The statistics updated by a batch of observations with `batchAxes` leading axes (null stays null). */
-export function updateObsNorm(stats: RunningStats | null, batch: SampleBatch, obsShape: readonly number[], batchAxes: number): RunningStats | null {
-  if (!stats) return null;
-  const obs = batch.obs as Value;
-  const lead = obs.shape.slice(0, batchAxes);
-  return updateStats(stats, flattenObs(obs, obsShape).reshape([...lead, -1]), batchAxes);
 }
 
 /** The replay loop's options an off-policy learner reads (for the annealing horizon). */

@@ -18,17 +18,15 @@ import {
   actionBox,
   adamWith,
   boxObsShape,
-  initObsNorm,
-  obsFeatures,
-  polyak,
   qEnsemble,
   replayLoop,
   runUpdates,
   scaleAction,
-  updateObsNorm,
   type ActionBox,
   type ReplayLoop,
 } from "../common/continuous.js";
+import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
+import { updateTarget } from "../common/target.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
 import { TD3_SCHEMA, DDPG_SWEEPABLE, type DDPGOptions } from "./config.js";
 import { ddpgActorLoss, ddpgCriticLoss, type DDPGNets } from "./loss.js";
@@ -91,7 +89,7 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
     if (box.dim !== this.box.dim) throw new TypeError(`${this.name}.init: this agent was built for ${this.box.dim} action dimensions, not ${box.dim}`);
     const [ka, kc] = [random.foldIn(key, 0), random.foldIn(key, 1)];
     const params: DDPGParams = { actor: this.#actorNet.init(ka, [this.obsDim]), critic: this.nets.critic.init(kc, this.obsDim, this.box.dim) };
-    return { params, obsNorm: initObsNorm(this.options.normalizeObs, this.obsShape), extra: { target: params } };
+    return { params, obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: { target: params } };
   }
 
   features(state: DDPGState, obs: Value): Value {
@@ -115,7 +113,7 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
   }
 
   updateStats(state: DDPGState, batch: SampleBatch, batchAxes: number): DDPGState {
-    return state.obsNorm ? { ...state, obsNorm: updateObsNorm(state.obsNorm, batch, this.obsShape, batchAxes) } : state;
+    return state.obsNorm ? { ...state, obsNorm: updateObsStats(state.obsNorm, batch.obs as Value, this.obsShape, batchAxes) } : state;
   }
 
   update(state: DDPGState, optStates: OptStates, batch: ReplayBatch, ctx: UpdateContext): UpdateResult<DDPGState> {
@@ -138,7 +136,7 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
       const [loss, ga] = valueAndGrad((p: MLPParams) => ddpgActorLoss(this.nets, p, critic, x))(actor) as [Value, MLPParams];
       const [au, opt2] = opts.actor!.update(ga, opt, actor);
       const next = optim.applyUpdates(actor, au);
-      return { actor: next, opt: opt2, target: polyak({ actor: next, critic }, tgt, this.h("tau")), loss };
+      return { actor: next, opt: opt2, target: updateTarget(tgt, { actor: next, critic }, ctx.counters.updates, { tau: this.h("tau"), every: 1 }), loss };
     };
     const skip = (actor: MLPParams, opt: unknown, tgt: DDPGParams): A => ({ actor, opt, target: tgt, loss: ddpgActorLoss(this.nets, actor, critic, x) });
     const a =

@@ -18,17 +18,15 @@ import {
   actionBox,
   adamWith,
   boxObsShape,
-  initObsNorm,
-  obsFeatures,
-  polyak,
   qEnsemble,
   replayLoop,
   runUpdates,
   scaleAction,
-  updateObsNorm,
   type ActionBox,
   type ReplayLoop,
 } from "../common/continuous.js";
+import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
+import { updateTarget } from "../common/target.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
 import { SAC_SCHEMA, SAC_SWEEPABLE, type SACOptions } from "./config.js";
 import { sacActorLoss, sacAlphaLoss, sacCriticLoss, sacPolicy, sacSample, type SACNets } from "./loss.js";
@@ -106,7 +104,7 @@ export class SACAgent implements OffPolicyAgent<SACState> {
     if (actionBox(actionSpace, "SAC").dim !== this.box.dim) throw new TypeError(`SAC.init: this agent was built for ${this.box.dim} action dimensions, not ${actionSpace}`);
     const params: SACParams = { actor: this.#actorNet.init(random.foldIn(key, 0), [this.obsDim]), critic: this.nets.critic.init(random.foldIn(key, 1), this.obsDim, this.box.dim) };
     if (this.options.autoAlpha) params.alpha = np.log(np.astype(np.asArray(this.h("alpha")), "float32"));
-    return { params, obsNorm: initObsNorm(this.options.normalizeObs, this.obsShape), extra: { targetCritic: params.critic } };
+    return { params, obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: { targetCritic: params.critic } };
   }
 
   /** The current α (exp of the learned log α, or the fixed one). */
@@ -134,7 +132,7 @@ export class SACAgent implements OffPolicyAgent<SACState> {
   }
 
   updateStats(state: SACState, batch: SampleBatch, batchAxes: number): SACState {
-    return state.obsNorm ? { ...state, obsNorm: updateObsNorm(state.obsNorm, batch, this.obsShape, batchAxes) } : state;
+    return state.obsNorm ? { ...state, obsNorm: updateObsStats(state.obsNorm, batch.obs as Value, this.obsShape, batchAxes) } : state;
   }
 
   update(state: SACState, optStates: OptStates, batch: ReplayBatch, ctx: UpdateContext): UpdateResult<SACState> {
@@ -180,7 +178,7 @@ export class SACAgent implements OffPolicyAgent<SACState> {
       nextOpt.alpha = a.alphaOpt;
     }
     return {
-      agentState: { ...state, params, extra: { targetCritic: polyak(critic, state.extra!.targetCritic, this.h("tau")) } },
+      agentState: { ...state, params, extra: { targetCritic: updateTarget(state.extra!.targetCritic, critic, ctx.counters.updates, { tau: this.h("tau"), every: 1 }) } },
       optStates: nextOpt,
       metrics: { "loss/critic": criticLoss, "loss/actor": a.loss, "loss/alpha": a.alphaLoss, alpha: np.asArray(alpha), entropy: a.entropy, qMean: aux.qMean!, targetMean: aux.targetMean! },
       updates: 1,
