@@ -27,8 +27,8 @@ const FIXTURE = new URL("../fixtures/dqn.json", import.meta.url);
 describe.runIf(existsSync(FIXTURE))("dqnLoss against rlax", () => {
   const fx = existsSync(FIXTURE) ? JSON.parse(readFileSync(FIXTURE, "utf8")) : { cases: [] };
   const dec = (e: unknown) => (isEncArray(e) ? decodeArray(e) : (e as Value));
-  it.each(fx.cases.map((c: Record<string, unknown>, i: number) => [i, c]))("case %i: Q-learning and Double Q-learning TD errors and Huber / l2 losses", (_i, c) => {
-    const x = Object.fromEntries(Object.entries(c as Record<string, unknown>).map(([k, v]) => [k, dec(v)])) as Record<string, Value>;
+  (fx.cases as Record<string, unknown>[]).forEach((c, i) => it(`case ${i}: Q-learning and Double Q-learning TD errors and Huber / l2 losses`, () => {
+    const x = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, dec(v)])) as Record<string, Value>;
     const base = { q: x.q!, actions: x.actions!, rewards: x.rewards!, discount: x.discount!, nextTarget: x.nextTarget! };
     const pick = (q: Value, a: Value) => host(q).filter((_, j) => j % q.shape[1]! === host(a)[Math.floor(j / q.shape[1]!)]);
     const td = (t: Value) => host(t).map((y, j) => y - pick(x.q!, x.actions!)[j]!);
@@ -37,7 +37,7 @@ describe.runIf(existsSync(FIXTURE))("dqnLoss against rlax", () => {
     expect(host(dqnLoss(base, "huber").total)[0]).toBeCloseTo(host(x.huberQ!)[0]!, 4);
     expect(host(dqnLoss({ ...base, nextOnline: x.nextOnline! }, "huber").total)[0]).toBeCloseTo(host(x.huberDouble!)[0]!, 4);
     expect(host(dqnLoss(base, "mse").total)[0]).toBeCloseTo(host(x.l2Q!)[0]!, 4);
-  });
+  }));
 });
 
 describe("DQN targets (properties)", () => {
@@ -101,7 +101,7 @@ describe("DQN on OffPolicyWorkflow", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cfg = { algo: "dqn", env: "CartPole-v1", numEnvs: 2, totalSteps: 480, stepsPerIteration: 160, learningStarts: 100, trainFreq: 4, gradientSteps: 2, batchSize: 16, bufferSize: 300, hiddenSizes: [16], targetUpdateEvery: 5, nStep: 2, evalEpisodes: 2, evalMaxSteps: 50 };
   const wf = buildWorkflow(cfg) as OffPolicyWorkflow;
-  const leaves = (s: OffPolicyState) => flatten(s).at(0)!.map((l) => host(l as Value));
+  const leaves = (s: OffPolicyState) => flatten(s)[0].map((l) => host(l as Value));
 
   it("counts env steps, episodes and updates in the program", async () => {
     expect(wf.stepsPerIteration).toBe(160);

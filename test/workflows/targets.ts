@@ -25,7 +25,7 @@ export const TARGETS: Target[] = [
     config: {
       algo: "dqn", env: "CartPole-v1", totalSteps: 100_000, numEnvs: 10, bufferSize: 50_000, learningStarts: 5_000, batchSize: 100, lr: 1e-3, maxGradNorm: 10,
       trainFreq: 1, gradientSteps: 5, tau: 0.02, targetUpdateEvery: 1, epsilonMin: 0.05, explorationFraction: 0.5, double: true, dueling: true, activation: "silu",
-      loss: "mse", stepsPerIteration: 5_000, evalEpisodes: 20,
+      loss: "huber", stepsPerIteration: 5_000, evalEpisodes: 20,
     },
     threshold: 475,
   },

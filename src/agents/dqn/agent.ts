@@ -38,6 +38,8 @@ export class DQNAgent implements OffPolicyAgent<DQNState> {
   readonly obsShape: readonly number[];
   /** Env steps over which ε decays (explorationFraction × totalSteps). */
   readonly decaySteps: number;
+  /** Gradient updates of the whole run (the horizon of annealLr). */
+  readonly totalUpdates: number;
   readonly traced: Readonly<Record<string, Value>>;
   readonly #torso: Module;
   readonly #head: Module;
@@ -55,6 +57,9 @@ export class DQNAgent implements OffPolicyAgent<DQNState> {
     this.obsShape = obsSpace.shape;
     const total = typeof options.totalSteps === "number" ? options.totalSteps : 100_000;
     this.decaySteps = Math.max(1, Math.round(this.options.explorationFraction * total));
+    const loop = (k: string, d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
+    const perPhase = loop("numEnvs", 1) * loop("trainFreq", 1);
+    this.totalUpdates = Math.max(1, Math.floor(Math.max(0, total - loop("learningStarts", 0)) / perPhase) * loop("gradientSteps", 1));
     this.#spaces = `${obsSpace} → ${actionSpace}`;
     const o = this.options;
     this.#torso = nn.MLP({ hiddenSizes: o.hiddenSizes, activation: o.activation });
@@ -115,7 +120,9 @@ export class DQNAgent implements OffPolicyAgent<DQNState> {
 
   optimizers(): Record<string, GradientTransformation> {
     const o = this.options;
-    const adam = optim.adam({ learningRate: this.h("lr"), eps: o.adamEps });
+    const lr = this.h("lr");
+    const schedule = (count: Value | number) => np.multiply(lr, np.maximum(np.subtract(1, np.divide(np.astype(np.asArray(count), "float32"), this.totalUpdates)), 0));
+    const adam = optim.adam({ learningRate: o.annealLr ? schedule : lr, eps: o.adamEps });
     return { q: o.maxGradNorm === null ? adam : optim.chain(optim.clipByGlobalNorm(o.maxGradNorm), adam) };
   }
 

@@ -5,6 +5,7 @@ import type { Schema } from "../common/config.js";
 
 export interface DQNOptions {
   lr: number;
+  annealLr: boolean;
   adamEps: number;
   maxGradNorm: number | null;
   hiddenSizes: number[];
@@ -22,6 +23,7 @@ export interface DQNOptions {
 
 export const DQN_SCHEMA: Schema = {
   lr: { kind: "number", default: 1e-4, gt: 0, doc: "Adam's learning rate" },
+  annealLr: { kind: "bool", default: false, doc: "anneal the learning rate linearly to 0 over the run's gradient updates" },
   adamEps: { kind: "number", default: 1e-8, gt: 0, doc: "Adam's ε" },
   maxGradNorm: { kind: "number", default: 10, gt: 0, nullable: true, doc: "clip gradients to this global norm; null: no clipping" },
   hiddenSizes: { kind: "ints", default: [64, 64], doc: "hidden layer widths of the Q-network" },
