@@ -8,14 +8,21 @@ import type { Hyper } from "../../workflows/workflow.js";
 import type { Schema } from "../common/config.js";
 import { DDPG_SCHEMA, DDPG_SWEEPABLE, TD3_SCHEMA, type DDPGOptions } from "./config.js";
 import { DDPGAgent } from "./agent.js";
+import { checkOffPolicy } from "../dqn/algorithm.js";
 
 export type DDPGConfig = OffPolicyConfig & DDPGOptions;
 
-/** Checks shared by the off-policy algorithms: a batch needs data, the run needs steps past learningStarts. */
-export function checkOffPolicy(c: OffPolicyConfig): void {
+/** The off-policy checks (DQN's), and a run must go past learningStarts (else no update runs). */
+export function checkContinuousOffPolicy(c: OffPolicyConfig): void {
+  checkOffPolicy(c);
   if (c.totalSteps <= c.learningStarts) throw new TypeError(`config: totalSteps = ${c.totalSteps} must exceed learningStarts = ${c.learningStarts} (no update would run)`);
-  if (c.bufferSize < c.batchSize) throw new TypeError(`config: bufferSize = ${c.bufferSize} must be at least batchSize = ${c.batchSize}`);
 }
+
+/** Box-action defaults: Pendulum-v1 for 20k steps (the learning target's budget). */
+export const CONTINUOUS_DEFAULTS: Schema = {
+  env: { kind: "string", default: "Pendulum-v1", doc: "environment id (envs.make)" },
+  totalSteps: { kind: "int", default: 20_000, min: 1, doc: "environment steps of the whole run" },
+};
 
 function spec(name: "ddpg" | "td3", title: string, schema: Schema): AlgorithmSpec<DDPGConfig> {
   return {
@@ -23,9 +30,9 @@ function spec(name: "ddpg" | "td3", title: string, schema: Schema): AlgorithmSpe
     title,
     family: "off-policy",
     actionSpaces: "Box",
-    schema: algorithmSchema(name, OFF_POLICY_LOOP_SCHEMA, schema),
+    schema: algorithmSchema(name, CONTINUOUS_DEFAULTS, OFF_POLICY_LOOP_SCHEMA, schema),
     sweepable: DDPG_SWEEPABLE,
-    check: checkOffPolicy,
+    check: checkContinuousOffPolicy,
     build(c: DDPGConfig, env: Environment, hyper: Hyper = {}) {
       return new OffPolicyWorkflow<DDPGConfig>(c, env, (cfg, e, h) => new DDPGAgent(cfg as unknown as Record<string, unknown>, e.observationSpace(), e.actionSpace(), { ...h }), hyper);
     },

@@ -2,4 +2,4 @@
 export { DDPGAgent, makeDDPGAgent, type DDPGParams, type DDPGState } from "./agent.js";
 export { ddpgActorLoss, ddpgCriticLoss, targetActions, tdTarget, type DDPGNets, type DDPGCriticBatch, type SmoothingHyper } from "./loss.js";
 export { DDPG_SCHEMA, TD3_SCHEMA, DDPG_SWEEPABLE, ddpgSchema, type DDPGOptions } from "./config.js";
-export { DDPG_ALGORITHM, TD3_ALGORITHM, checkOffPolicy, type DDPGConfig } from "./algorithm.js";
+export { DDPG_ALGORITHM, TD3_ALGORITHM, checkContinuousOffPolicy, CONTINUOUS_DEFAULTS, type DDPGConfig } from "./algorithm.js";

@@ -27,7 +27,7 @@ export const SAC_SCHEMA: Schema = {
   annealLr: { kind: "bool", default: false, doc: "anneal every learning rate linearly to 0 over the run's updates" },
   autoAlpha: { kind: "bool", default: true, doc: "learn the entropy temperature α so the policy's entropy tracks targetEntropy (SB3 ent_coef=\"auto\"; CleanRL autotune)" },
   alpha: { kind: "number", default: 1, gt: 0, doc: "the temperature α: its initial value when autoAlpha, else fixed (CleanRL alpha = 0.2 without autotune)" },
-  targetEntropy: { kind: "number", default: null, nullable: true, doc: "the entropy α tunes toward; null: −|A| (minus the action dimension)" },
+  targetEntropy: { kind: "number", default: null, nullable: true, doc: "the entropy α tunes toward; null: minus the action dimension (−dim A)" },
   tau: { kind: "number", default: 0.005, min: 0, max: 1, doc: "Polyak step of the target critics: target ← τ·online + (1 − τ)·target" },
   policyDelay: { kind: "int", default: 1, min: 1, doc: "critic updates per actor (and α) update (CleanRL policy_frequency)" },
   logStdMin: { kind: "number", default: -5, doc: "the policy's log std is squashed into [logStdMin, logStdMax] by a tanh (CleanRL)" },
