@@ -29,6 +29,11 @@ export type { GaeInput, GaeOutput } from "./common/gae.js";
 export type { ActorCritic, ActorCriticOptions, ActorCriticParams } from "./common/networks.js";
 export type { Schema, OptionSpec, OptionKind } from "./common/config.js";
 export { PPOAgent, makePPOAgent, ppoLoss, gae, actorCritic, flattenObs, resolveConfig, describeAllowed, schemaTable, PPO_AGENT_SCHEMA };
+export { DDPGAgent, makeDDPGAgent, ddpgActorLoss, ddpgCriticLoss, targetActions, tdTarget, DDPG_SCHEMA, TD3_SCHEMA } from "./ddpg/index.js";
+export type { DDPGParams, DDPGState, DDPGOptions, DDPGConfig, DDPGNets, DDPGCriticBatch } from "./ddpg/index.js";
+export { SACAgent, makeSACAgent, sacActorLoss, sacAlphaLoss, sacCriticLoss, sacPolicy, sacSample, SAC_SCHEMA } from "./sac/index.js";
+export type { SACParams, SACState, SACOptions, SACConfig, SACNets, SACCriticBatch } from "./sac/index.js";
+export { actionBox, scaleAction, qEnsemble, type ActionBox, type QEnsemble } from "./common/continuous.js";
 
 export const agents = {
   ppo: { Agent: PPOAgent, make: makePPOAgent, loss: ppoLoss, schema: PPO_AGENT_SCHEMA },

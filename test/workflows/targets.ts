@@ -31,4 +31,10 @@ export const TARGETS: Target[] = [
     },
     threshold: 475,
   },
+  // rl-zoo's TD3 / DDPG Pendulum settings (γ 0.98, 10k random steps, Gaussian noise 0.1, lr 1e-3,
+  // batch 256) and SAC's (lr 1e-3, γ 0.99, automatic α), with rejax's [64, 64] networks
+  // (rl-zoo: [400, 300] and [256, 256], ~10× the compute for the same returns at 20k steps).
+  { name: "TD3 Pendulum-v1", config: { algo: "td3", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [64, 64] }, threshold: -200 },
+  { name: "SAC Pendulum-v1", config: { algo: "sac", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 1000, bufferSize: 200_000, gamma: 0.99, hiddenSizes: [64, 64] }, threshold: -200 },
+  { name: "DDPG Pendulum-v1", config: { algo: "ddpg", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [64, 64] }, threshold: -200 },
 ];
