@@ -6,6 +6,8 @@ import type { Environment } from "../envs/types.js";
 import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../workflows/algorithm.js";
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
+import { A2C_ALGORITHM } from "../agents/a2c/algorithm.js";
+import { IMPALA_ALGORITHM } from "../agents/impala/algorithm.js";
 
 const REGISTRY = new Map<string, AlgorithmSpec<any>>();
 
@@ -17,6 +19,8 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
 }
 
 for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
+registerAlgorithm(A2C_ALGORITHM);
+registerAlgorithm(IMPALA_ALGORITHM);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {
