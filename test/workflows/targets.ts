@@ -18,4 +18,9 @@ export const TARGETS: Target[] = [
     config: { env: "Pendulum-v1", numEnvs: 4, numSteps: 1024, epochs: 10, numMinibatches: 32, gamma: 0.9, lr: 1e-3, entCoef: 0, clipValue: false, totalSteps: 200_000, evalEpisodes: 20 },
     threshold: -300,
   },
+  // Stable-Baselines3's A2C (RMSprop α 0.99, ε 1e-5, lr 7e-4, 5 steps, n-step returns) with
+  // rl-zoo's CartPole settings (8 envs, no entropy bonus); 250 iterations folded per call.
+  { name: "A2C CartPole-v1", config: { algo: "a2c", env: "CartPole-v1", totalSteps: 500_000, evalEpisodes: 20, foldIterations: 250 }, threshold: 475 },
+  // IMPALA's defaults (32 envs × 32 steps, 4 minibatches of 8 trajectories × 2 reuse epochs, Adam 5e-4).
+  { name: "IMPALA CartPole-v1", config: { algo: "impala", env: "CartPole-v1", totalSteps: 1_000_000, evalEpisodes: 20, foldIterations: 20 }, threshold: 475 },
 ];
