@@ -73,4 +73,27 @@ describe("IMPALAAgent", () => {
     const a = new IMPALAAgent({ numEnvs: 10, minibatchSize: 4, epochs: 3 }, obsSpace, new Box(-1, 1, [2]));
     expect(a.numMinibatches).toBe(2);
   });
+
+  it("its behaviour policy lags the learner: one minibatch × one epoch sees π = μ (ρ ≡ 1, zero KL); more steps per rollout see ρ ≠ 1", () => {
+    const sp = new Discrete(2);
+    const traj = (a: IMPALAAgent, s: ReturnType<IMPALAAgent["init"]>) => {
+      const obs = random.normal(random.key(11), [6, 4, 3]);
+      const [actions, extras] = a.computeActions(s, { obs }, random.key(12));
+      const z = np.zeros([6, 4], "bool");
+      return { obs, actions, rewards: np.ones([6, 4]), nextObs: random.normal(random.key(13), [6, 4, 3]), terminated: z, truncated: z, extras };
+    };
+    const counters = { iterations: np.zeros([], "int32"), envSteps: np.zeros([], "int32"), episodes: np.zeros([], "int32"), updates: np.zeros([], "int32") };
+    const run = (o: Record<string, unknown>) => {
+      const a = new IMPALAAgent({ hiddenSizes: [8], numEnvs: 4, numSteps: 6, ...o }, obsSpace, sp);
+      const s = a.init(random.key(0), obsSpace, sp);
+      return a.update(s, { model: a.optimizers().model!.init(s.params) }, traj(a, s), { key: random.key(1), counters });
+    };
+    const on = run({ minibatchSize: 4, epochs: 1 });
+    expect(on.updates).toBe(1);
+    expect(num(on.metrics["loss/rho"]!)).toBeCloseTo(1, 6);
+    expect(num(on.metrics["loss/approxKl"]!)).toBeCloseTo(0, 7);
+    const lagged = run({ minibatchSize: 1, epochs: 3, lr: 0.01 });
+    expect(lagged.updates).toBe(12);
+    expect(num(lagged.metrics["loss/approxKl"]!)).toBeGreaterThan(1e-6);
+  });
 });
