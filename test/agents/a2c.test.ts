@@ -133,8 +133,8 @@ describe("A2CAgent", () => {
     expect(u.updates).toBe(1);
     for (const k of ["loss/total", "loss/policyLoss", "loss/valueLoss", "loss/entropy", "lr"]) expect(Number.isFinite(num(u.metrics[k]!))).toBe(true);
     expect(num(u.metrics.lr!)).toBeCloseTo(7e-4, 9);
-    const before = flatten(s.params)[0].map(host);
-    const after = flatten(u.agentState.params)[0].map(host);
+    const before = flatten(s.params)[0].map((l) => host(l as Value));
+    const after = flatten(u.agentState.params)[0].map((l) => host(l as Value));
     expect(after).not.toEqual(before);
     // RMSprop's first step moves every parameter with a nonzero gradient by about lr / √0.01 = 10 lr.
     const moved = after.flatMap((a, i) => a.map((x, j) => Math.abs(x - before[i]![j]!)));
