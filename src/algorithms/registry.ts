@@ -6,6 +6,7 @@ import type { Environment } from "../envs/types.js";
 import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../workflows/algorithm.js";
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
+import { DQN_ALGORITHM } from "../agents/dqn/algorithm.js";
 import { A2C_ALGORITHM } from "../agents/a2c/algorithm.js";
 import { IMPALA_ALGORITHM } from "../agents/impala/algorithm.js";
 
@@ -18,7 +19,9 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
   REGISTRY.set(spec.name, spec);
 }
 
-for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
+// The built-in algorithms, one line each.
+registerAlgorithm(PPO_ALGORITHM);
+registerAlgorithm(DQN_ALGORITHM);
 registerAlgorithm(A2C_ALGORITHM);
 registerAlgorithm(IMPALA_ALGORITHM);
 

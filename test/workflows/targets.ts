@@ -18,6 +18,17 @@ export const TARGETS: Target[] = [
     config: { env: "Pendulum-v1", numEnvs: 4, numSteps: 1024, epochs: 10, numMinibatches: 32, gamma: 0.9, lr: 1e-3, entCoef: 0, clipValue: false, totalSteps: 200_000, evalEpisodes: 20 },
     threshold: -300,
   },
+  {
+    name: "DQN CartPole-v1",
+    // rejax's published gymnax config (Double + dueling DQN, 10 envs, Polyak 0.98, 5 updates
+    // per vector step); rl-baselines3-zoo reports 500 at 50k steps.
+    config: {
+      algo: "dqn", env: "CartPole-v1", totalSteps: 100_000, numEnvs: 10, bufferSize: 50_000, learningStarts: 5_000, batchSize: 100, lr: 1e-3, maxGradNorm: 10,
+      trainFreq: 1, gradientSteps: 5, tau: 0.02, targetUpdateEvery: 1, epsilonMin: 0.05, explorationFraction: 0.5, double: true, dueling: true, activation: "silu",
+      loss: "huber", stepsPerIteration: 5_000, evalEpisodes: 20,
+    },
+    threshold: 475,
+  },
   // Stable-Baselines3's A2C (RMSprop α 0.99, ε 1e-5, lr 7e-4, 5 steps, n-step returns) with
   // rl-zoo's CartPole settings (8 envs, no entropy bonus); 250 iterations folded per call.
   { name: "A2C CartPole-v1", config: { algo: "a2c", env: "CartPole-v1", totalSteps: 500_000, evalEpisodes: 20, foldIterations: 250 }, threshold: 475 },

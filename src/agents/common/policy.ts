@@ -7,9 +7,10 @@ import type { Value } from "../../core/values.js";
 import { numpy as np } from "../../numpy/index.js";
 import { Categorical, Normal, TanhNormal } from "../../distributions/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
-import { initStats, updateStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
+import type { RunningStats } from "../../envs/wrappers/running_stats.js";
+import { initObsStats, obsFeatures, updateObsStats } from "./obs.js";
 import type { Schema } from "./config.js";
-import { actorCritic, flattenObs, type ActorCritic, type ActorCriticParams } from "./networks.js";
+import { actorCritic, type ActorCritic, type ActorCriticParams } from "./networks.js";
 import type { AgentState, Extras, SampleBatch } from "../types.js";
 
 export interface PolicyOptions {
@@ -77,15 +78,12 @@ export class ActorCriticPolicy {
     const flat = [this.obsShape.reduce((a, b) => a * b, 1)];
     const params: PolicyParams = { net: this.net.init(key, flat) };
     if (!this.discrete) params.logStd = np.full([this.actionDim], this.options.initLogStd, "float32");
-    return { params, obsNorm: this.options.normalizeObs ? initStats(flat) : null, extra: null };
+    return { params, obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: null };
   }
 
   /** Flattened float observations, normalized when the state keeps statistics. */
   features(state: PolicyState, obs: Value): Value {
-    const x = flattenObs(obs, this.obsShape);
-    const s = state.obsNorm;
-    if (!s) return x;
-    return np.clip(np.divide(np.subtract(x, s.mean), np.sqrt(np.add(s.var, 1e-8))), -10, 10);
+    return obsFeatures(obs, this.obsShape, state.obsNorm);
   }
 
   /** The policy distribution and the values for a batch of observations (any leading axes). */
@@ -134,8 +132,7 @@ export class ActorCriticPolicy {
 
   updateStats<S extends PolicyState>(state: S, batch: SampleBatch, batchAxes: number): S {
     if (!state.obsNorm) return state;
-    const lead = (batch.obs as Value).shape.slice(0, batchAxes);
-    return { ...state, obsNorm: updateStats(state.obsNorm, flattenObs(batch.obs, this.obsShape).reshape([...lead, -1]), batchAxes) };
+    return { ...state, obsNorm: updateObsStats(state.obsNorm, batch.obs, this.obsShape, batchAxes) };
   }
 }
 
