@@ -59,7 +59,9 @@ export function trainFunction<S extends WorkflowState>(wf: Workflow<S>, evalEver
     const w = sweepKey && hv !== undefined ? wf.withHyper({ [sweepKey]: hv }) : wf;
     const [state, [metrics, evals]] = lax.scan(
       (st: S, doEval: Value): [S, [Metrics, Value]] => {
-        const [m, next] = w.update(st);
+        const [m0, next] = w.update(st);
+        // The counters, as the host loop logs them (trainSeeds logs each row at its envSteps).
+        const m: Metrics = { ...m0, envSteps: next.counters.envSteps, updates: next.counters.updates };
         const ev = lax.cond(
           doEval,
           (s: S) => np.mean(w.evaluatePure(s.agentState, w.evalKey(s)).returns),
