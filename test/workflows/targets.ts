@@ -37,4 +37,10 @@ export const TARGETS: Target[] = [
   { name: "TD3 Pendulum-v1", config: { algo: "td3", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [64, 64] }, threshold: -200 },
   { name: "SAC Pendulum-v1", config: { algo: "sac", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 1000, bufferSize: 200_000, gamma: 0.99, hiddenSizes: [64, 64] }, threshold: -200 },
   { name: "DDPG Pendulum-v1", config: { algo: "ddpg", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [64, 64] }, threshold: -200 },
+  // Stable-Baselines3's A2C (RMSprop α 0.99, ε 1e-5, lr 7e-4, 5 steps, n-step returns) with
+  // rl-zoo's CartPole settings (8 envs, no entropy bonus); 250 iterations folded per call.
+  { name: "A2C CartPole-v1", config: { algo: "a2c", env: "CartPole-v1", totalSteps: 500_000, evalEpisodes: 20, foldIterations: 250 }, threshold: 475 },
+  // IMPALA's defaults (32 envs × 32 steps, 4 minibatches of 8 trajectories × 2 reuse epochs,
+  // Adam 5e-4), the learning rate annealed to 0 over the run.
+  { name: "IMPALA CartPole-v1", config: { algo: "impala", env: "CartPole-v1", totalSteps: 1_000_000, annealLr: true, evalEpisodes: 20, foldIterations: 20 }, threshold: 475 },
 ];
