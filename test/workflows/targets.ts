@@ -18,4 +18,6 @@ export const TARGETS: Target[] = [
     config: { env: "Pendulum-v1", numEnvs: 4, numSteps: 1024, epochs: 10, numMinibatches: 32, gamma: 0.9, lr: 1e-3, entCoef: 0, clipValue: false, totalSteps: 200_000, evalEpisodes: 20 },
     threshold: -300,
   },
+  // rlib's ES example: 30 agents, lr 0.03, σ 0.1, z-scored fitness, plain SGD on ĝ.
+  { name: "ES CartPole-v1", config: { algo: "es", env: "CartPole-v1", popSize: 30, lr: 0.03, sigma: 0.1, iterations: 100, evalEvery: 10, evalEpisodes: 20 }, threshold: 475 },
 ];
