@@ -28,6 +28,7 @@ export type {
   TellResult,
 } from "./types.js";
 export * as es from "./es/index.js";
+export * as qlearning from "./qlearning/index.js";
 export { ravelPytree, type Raveled } from "./common/ravel.js";
 export type { PPOParams, PPOState, PPOLossHyper, PPOLossInput, PPOLossTerms, PPOAgentOptions, PPOLearnerOptions, PPOConfig } from "./ppo/index.js";
 export type { GaeInput, GaeOutput } from "./common/gae.js";

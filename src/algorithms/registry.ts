@@ -7,6 +7,7 @@ import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../wor
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
 import { ES_ALGORITHM } from "../agents/es/algorithm.js";
+import { QLEARNING_ALGORITHM } from "../agents/qlearning/algorithm.js";
 
 const REGISTRY = new Map<string, AlgorithmSpec<any>>();
 
@@ -19,6 +20,7 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
 
 for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
 registerAlgorithm(ES_ALGORITHM);
+registerAlgorithm(QLEARNING_ALGORITHM);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {

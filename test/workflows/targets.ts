@@ -20,4 +20,6 @@ export const TARGETS: Target[] = [
   },
   // rlib's ES example: 30 agents, lr 0.03, σ 0.1, z-scored fitness, plain SGD on ĝ.
   { name: "ES CartPole-v1", config: { algo: "es", env: "CartPole-v1", popSize: 30, lr: 0.03, sigma: 0.1, iterations: 100, evalEvery: 10, evalEpisodes: 20 }, threshold: 475 },
+  // rlib's QLearning on a 20 × 20 grid; 16 envs × 16 steps per iteration, ε 1 → 0.01.
+  { name: "QLearning MountainCar-v0", config: { algo: "qlearning", env: "MountainCar-v0", totalSteps: 4_096_000, evalEpisodes: 100 }, threshold: -150 },
 ];
