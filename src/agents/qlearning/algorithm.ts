@@ -16,6 +16,7 @@ export const QLEARNING_ALGORITHM: AlgorithmSpec<QLearningConfig> = {
   family: "on-policy",
   actionSpaces: "Discrete",
   schema: algorithmSchema("qlearning", ON_POLICY_LOOP_SCHEMA, QLEARNING_SCHEMA, {
+    totalSteps: { kind: "int", default: 4_096_000, min: 1, doc: "environment steps of the whole run (MountainCar-v0's target is met in 4,096,000)" },
     numEnvs: { kind: "int", default: 16, min: 1, doc: "parallel environments (vectorized by vmap), all updating the one table" },
     numSteps: { kind: "int", default: 16, min: 1, doc: "steps per environment per iteration; the update walks them in time order (1: every update is seen by the next action)" },
     foldIterations: { kind: "int", default: 50, min: 1, doc: "iterations folded into one jitted call of the host loop (fewer round trips; metrics are still logged per iteration)" },
