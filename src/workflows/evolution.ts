@@ -82,6 +82,8 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
       // The train curve of the run: the population's mean episode return.
       episodeReturn: np.mean(fb.fitness),
       episodeLength: np.divide(np.astype(np.sum(fb.lengths), "float32"), P * this.config.episodesPerMember),
+      // Steps of the episode loop (the longest episode): every member's env is stepped this often, masked once it ended.
+      loopSteps: fb.loopSteps,
     };
     const next: EvolutionState = {
       key: ks.get(0),
@@ -97,7 +99,7 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
    * its live steps (the env steps it really took), and the live observations' moments when the
    * agent wants them. `population` is the agent's params stacked [popSize, ...].
    */
-  playPopulation(agentState: AgentState, population: unknown, key: Value): PopulationFeedback {
+  playPopulation(agentState: AgentState, population: unknown, key: Value): PopulationFeedback & { loopSteps: Value } {
     const P = this.agent.popSize;
     const E = this.config.episodesPerMember;
     const n = P * E;
@@ -147,7 +149,7 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
     );
     const fitness = E === 1 ? out.ret : np.mean(np.reshape(out.ret, [P, E]), 1);
     const lengths = E === 1 ? out.len : np.sum(np.reshape(out.len, [P, E]), 1);
-    const fb: PopulationFeedback = { fitness, lengths };
+    const fb: PopulationFeedback & { loopSteps: Value } = { fitness, lengths, loopSteps: out.t };
     if (moments) fb.obsMoments = { count: np.astype(np.sum(out.len), "float32"), sum: out.sum, sumSq: out.sumSq };
     return fb;
   }
