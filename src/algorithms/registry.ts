@@ -6,6 +6,7 @@ import type { Environment } from "../envs/types.js";
 import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../workflows/algorithm.js";
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
+import { DQN_ALGORITHM } from "../agents/dqn/algorithm.js";
 import { ES_ALGORITHM } from "../agents/es/algorithm.js";
 import { QLEARNING_ALGORITHM } from "../agents/qlearning/algorithm.js";
 
@@ -18,7 +19,9 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
   REGISTRY.set(spec.name, spec);
 }
 
-for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
+// The built-in algorithms, one line each.
+registerAlgorithm(PPO_ALGORITHM);
+registerAlgorithm(DQN_ALGORITHM);
 registerAlgorithm(ES_ALGORITHM);
 registerAlgorithm(QLEARNING_ALGORITHM);
 

@@ -8,9 +8,9 @@ import { numpy as np } from "../../numpy/index.js";
 import { nn, type Module } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
-import { initStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
+import type { RunningStats } from "../../envs/wrappers/running_stats.js";
 import { resolveConfig } from "../common/config.js";
-import { flattenObs } from "../common/networks.js";
+import { initObsStats, obsFeatures } from "../common/obs.js";
 import { ravelPytree } from "../common/ravel.js";
 import type { AgentState, EvolutionAgent, Extras, PopulationFeedback, SampleBatch, TellResult, UpdateContext } from "../types.js";
 import { ES_SCHEMA, type ESOptions } from "./config.js";
@@ -91,7 +91,7 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
     if (String(obsSpace) !== this.#obsSpace || String(actionSpace) !== String(this.#actionSpace))
       throw new TypeError(`ES.init: this agent was built for ${this.#obsSpace} → ${this.#actionSpace}, not ${obsSpace} → ${actionSpace}`);
     const flat = [this.obsShape.reduce((a, b) => a * b, 1)];
-    return { params: this.net.init(key, flat), obsNorm: this.options.normalizeObs ? initStats(flat) : null, extra: null };
+    return { params: this.net.init(key, flat), obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: null };
   }
 
   initSearch(agentState: ESState): ESSearch {
@@ -124,10 +124,7 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
 
   /** Flattened float observations, normalized when the agent keeps statistics. */
   features(state: ESState, obs: Value): Value {
-    const x = flattenObs(obs, this.obsShape);
-    const s = state.obsNorm;
-    if (!s) return x;
-    return np.clip(np.divide(np.subtract(x, s.mean), np.sqrt(np.add(s.var, 1e-8))), -10, 10);
+    return obsFeatures(obs, this.obsShape, state.obsNorm);
   }
 
   /** The policy's deterministic action: ES explores in parameter space, not in actions. */
