@@ -30,7 +30,7 @@ describe("QLearning on OnPolicyWorkflow", () => {
     const t = table(s1);
     expect(t.some((x) => x < 0)).toBe(true);
     expect(Math.min(...t)).toBeGreaterThanOrEqual(-0.1 * 32 - 1e-6);
-  });
+  }, 180_000);
 
   it("is deterministic for a seed; resuming from a checkpoint continues exactly as an uninterrupted run", async () => {
     const whole = await wf.learn(wf.setup(3), { iterations: 3, evalEvery: 0 });
@@ -43,5 +43,5 @@ describe("QLearning on OnPolicyWorkflow", () => {
     expect(table(resumed)).toEqual(table(whole));
     const ev = await wf.evaluate(resumed);
     expect(ev.returns).toHaveLength(2);
-  });
+  }, 180_000);
 });

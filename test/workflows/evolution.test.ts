@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Array as ConcreteArray } from "../../src/core/values.js";
 import { flatten } from "../../src/pytree/index.js";
 import { random } from "../../src/random/index.js";
+import { jit } from "../../src/core/jit.js";
 import { saveCheckpoint, loadCheckpoint } from "../../src/io/index.js";
 import type { EvolutionState, EvolutionWorkflow } from "../../src/workflows/evolution.js";
 import { trainMany } from "../../src/algorithms/train_many.js";
@@ -26,9 +27,12 @@ describe("EvolutionWorkflow (ES on CartPole)", () => {
   it("plays every member's episode, masks the steps after it ended, and counts env steps exactly", () => {
     const s0 = wf.setup(0);
     expect(host(s0.counters.envSteps)).toEqual([0]);
-    // What update will do, eagerly: the population of ks[1], the episodes of ks[2].
-    const ks = random.split(s0.key, 4);
-    const fb = wf.playPopulation(s0.agentState, wf.agent.ask(s0.agentState, s0.search, ks.get(1)), ks.get(2));
+    // What update will do (one compiled program): the population of ks[1], the episodes of ks[2].
+    const fb = jit((s: EvolutionState) => {
+      const ks = random.split(s.key, 4);
+      const f = wf.playPopulation(s.agentState, wf.agent.ask(s.agentState, s.search, ks.get(1)), ks.get(2));
+      return { fitness: f.fitness, lengths: f.lengths };
+    })(s0);
     const fitness = host(fb.fitness);
     const lengths = host(fb.lengths);
     expect(fitness).toHaveLength(6);
@@ -45,7 +49,7 @@ describe("EvolutionWorkflow (ES on CartPole)", () => {
     expect(host(m.sigma)[0]).toBeCloseTo(0.1, 6);
     // The state passed to step was donated.
     expect(() => host(s0.counters.envSteps)).toThrow(/donated/);
-  });
+  }, 180_000);
 
   it("episodesPerMember averages each member's episodes; maxEpisodeReturn ends episodes at the cap", () => {
     const w = buildWorkflow({ ...SMALL, episodesPerMember: 2, maxEpisodeReturn: 10 }) as unknown as EvolutionWorkflow;
@@ -86,7 +90,7 @@ describe("EvolutionWorkflow (ES on CartPole)", () => {
       });
       expect(r.finalReturns[i]).toBeCloseTo((await wf.evaluate(s)).returnMean, 3);
     }
-  });
+  }, 180_000);
 
   it("stopScore stops learn after the evaluation that reaches it", async () => {
     const w = buildWorkflow({ ...SMALL, stopScore: 1, evalEvery: 1, iterations: 5 }) as unknown as EvolutionWorkflow;
