@@ -10,7 +10,7 @@ import type { OnPolicyState, OnPolicyWorkflow } from "../../src/workflows/on_pol
 import type { QLearningState } from "../../src/agents/qlearning/agent.js";
 import { buildWorkflow } from "../../src/algorithms/registry.js";
 
-const SMALL = { algo: "qlearning", env: "MountainCar-v0", numEnvs: 4, numSteps: 8, totalSteps: 4 * 8 * 3, gridSize: [6, 5], evalEpisodes: 2, evalMaxSteps: 50 };
+const SMALL = { algo: "qlearning", env: "MountainCar-v0", numEnvs: 4, numSteps: 8, totalSteps: 4 * 8 * 3, gridSize: [6, 5], evalEpisodes: 2, evalMaxSteps: 50, foldIterations: 1 };
 const wf = buildWorkflow(SMALL) as unknown as OnPolicyWorkflow;
 const dir = mkdtempSync(join(tmpdir(), "xla-ts-q-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -104,7 +104,7 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
     return r.unravelBatched(np.add(np.expandDims(r.flat, 0), np.multiply(search.sigma, noise)));
   }
 
-  tell(agentState: ESState, search: ESSearch, key: Value, fb: PopulationFeedback, _ctx: UpdateContext): TellResult<ESState, ESSearch> {
+  tell(agentState: ESState, search: ESSearch, key: Value, fb: PopulationFeedback, ctx: UpdateContext): TellResult<ESState, ESSearch> {
     const o = this.options;
     const r = ravelPytree(agentState.params);
     const noise = esNoise(key, this.popSize, r.size, o.mirrored);
@@ -118,7 +118,7 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
     return {
       agentState: { ...agentState, params, obsNorm },
       search: { sigma, optState },
-      metrics: { sigma: search.sigma, lr: this.learningRate(_ctx.counters.updates), gradNorm: np.sqrt(np.sum(np.square(g))) },
+      metrics: { sigma: search.sigma, lr: this.learningRate(ctx.counters.updates), gradNorm: np.sqrt(np.sum(np.square(g))) },
     };
   }
 
