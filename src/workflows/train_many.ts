@@ -59,10 +59,7 @@ export function trainFunction<S extends WorkflowState>(wf: Workflow<S>, evalEver
     const w = sweepKey && hv !== undefined ? wf.withHyper({ [sweepKey]: hv }) : wf;
     const [state, [metrics, evals]] = lax.scan(
       (st: S, doEval: Value): [S, [Metrics, Value]] => {
-        const [um, next] = w.update(st);
-        // The counters as metrics, as the host loop's step reports them (per-run env steps).
-        const c = next.counters;
-        const m: Metrics = { ...um, envSteps: c.envSteps, episodes: c.episodes, updates: c.updates };
+        const [m, next] = w.updateCounted(st);
         const ev = lax.cond(
           doEval,
           (s: S) => np.mean(w.evaluatePure(s.agentState, w.evalKey(s)).returns),
