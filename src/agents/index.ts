@@ -27,7 +27,13 @@ export type {
   OnPolicyAgent,
   ReplayBatch,
   OffPolicyAgent,
+  EvolutionAgent,
+  PopulationFeedback,
+  TellResult,
 } from "./types.js";
+export * as es from "./es/index.js";
+export * as qlearning from "./qlearning/index.js";
+export { ravelPytree, type Raveled } from "./common/ravel.js";
 export type { PPOParams, PPOState, PPOLossHyper, PPOLossInput, PPOLossTerms, PPOAgentOptions, PPOLearnerOptions, PPOConfig } from "./ppo/index.js";
 export type { GaeInput, GaeOutput } from "./common/gae.js";
 export type { ActorCritic, ActorCriticOptions, ActorCriticParams } from "./common/networks.js";

@@ -43,4 +43,8 @@ export const TARGETS: Target[] = [
   // IMPALA's defaults (32 envs × 32 steps, 4 minibatches of 8 trajectories × 2 reuse epochs,
   // Adam 5e-4), the learning rate annealed to 0 over the run.
   { name: "IMPALA CartPole-v1", config: { algo: "impala", env: "CartPole-v1", totalSteps: 1_000_000, annealLr: true, evalEpisodes: 20, foldIterations: 20 }, threshold: 475 },
+  // rlib's ES example: 30 agents, lr 0.03, σ 0.1, z-scored fitness, plain SGD on ĝ.
+  { name: "ES CartPole-v1", config: { algo: "es", env: "CartPole-v1", popSize: 30, lr: 0.03, sigma: 0.1, iterations: 100, evalEvery: 10, evalEpisodes: 20 }, threshold: 475 },
+  // rlib's QLearning on a 20 × 20 grid; 16 envs × 16 steps per iteration, ε 1 → 0.01.
+  { name: "QLearning MountainCar-v0", config: { algo: "qlearning", env: "MountainCar-v0", totalSteps: 4_096_000, evalEpisodes: 100 }, threshold: -150 },
 ];
