@@ -34,7 +34,7 @@ CONFIGS = {
                 buffer_size=10_000, fill_buffer=1000, batch_size=100, learning_rate=0.001, num_epochs=1, total_timesteps=10_000, gamma=0.99,
                 polyak=0.95, max_grad_norm=100, exploration_noise=0.3, target_noise=0.2, target_noise_clip=0.5, policy_delay=2,
                 normalize_observations=True),
-    "dqn": dict(env="CartPole-v1", agent_kwargs=dict(activation="swish"), num_envs=10, buffer_size=50_000, fill_buffer=5_000, batch_size=100,
+    "dqn": dict(env="CartPole-v1", agent="DuelingQNetwork", agent_kwargs=dict(activation="swish"), num_envs=10, buffer_size=50_000, fill_buffer=5_000, batch_size=100,
                 learning_rate=0.001, num_epochs=5, max_grad_norm=10, total_timesteps=100_000, gamma=0.99, eps_start=1, eps_end=0.05,
                 exploration_fraction=0.5, target_update_freq=1, polyak=0.98, ddqn=True, normalize_observations=False),
 }
