@@ -118,8 +118,16 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (p.positionals.length > 1) throw new UsageError(`unexpected argument "${p.positionals[1]}" (usage: xla-ts train <algo> --env <id> [key=value ...]; config options are key=value)`);
   const algo = checkAlgo(p.positionals[0]);
   const { overrides, config } = await assembleConfig({ file: f.config as string | undefined, algo, env: f.env as string | undefined, assignments: p.assignments });
-  // Periodic evaluation makes the learning curve; it does not change training.
-  if (overrides.evalEvery === undefined) overrides.evalEvery = Math.max(1, Math.round(iterationsOf(config) / 20));
+  // Periodic evaluation makes the learning curve; it does not change training. By default about
+  // 20 evaluations, at a period that divides the run, and the iterations between two of them
+  // folded into one jitted call (one compile, ~20 host round trips for the whole run).
+  let sync: number | undefined;
+  if (overrides.evalEvery === undefined && config.evalEvery === 0) {
+    const iters = iterationsOf(config);
+    overrides.evalEvery = evalPeriod(iters);
+    if (overrides.foldIterations === undefined) overrides.foldIterations = overrides.evalEvery;
+    sync = 2 * (overrides.evalEvery as number);
+  }
   const seeds = f.seeds as number[] | undefined;
   const sweep = f.sweep !== undefined ? parseSweep(f.sweep as string, algo) : undefined;
   if (sweep) for (const v of sweep.values) checkConfig({ ...overrides, [sweep.key]: v }, `--sweep ${sweep.key}=${v}`);
@@ -138,10 +146,18 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     ...common,
     ...out,
     config: overrides,
-    checkpointEvery: (f["checkpoint-every"] as number | undefined) ?? defaultCheckpointEvery(config),
+    checkpointEvery: (f["checkpoint-every"] as number | undefined) ?? sync ?? defaultCheckpointEvery(config),
     keepCheckpoints: f["keep-checkpoints"] as number | undefined,
   });
   return r.status === "finished" ? 0 : 130;
+}
+
+/** An evaluation period giving about 20 evaluations: a divisor of `iters` near iters / 20 if there is one, else iters / 20. */
+export function evalPeriod(iters: number): number {
+  const target = Math.max(1, Math.round(iters / 20));
+  let best = 0;
+  for (let d = 1; d <= iters; d++) if (iters % d === 0 && d >= target / 2 && d <= target * 2 && (best === 0 || Math.abs(d - target) < Math.abs(best - target))) best = d;
+  return best || target;
 }
 
 /** The iterations a run of this config takes (its workflow knows: building one compiles nothing). */
