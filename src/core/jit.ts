@@ -77,7 +77,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       });
     }
     const avalKey = `${tree.id}|${avals.join(",")}`;
-    const key = `${avalKey}|${staticKey(staticVals)}`;
+    const key = `${avalKey}|${staticKey(staticVals, name)}`;
     let entry = cache.get(key);
     if (!entry) {
       entry = build(dyn, args, tree, avals, donated);
@@ -98,30 +98,35 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
 
   const build = (dyn: unknown[], args: unknown[], tree: TreeDef, avals: ShapedArray[], donated: number[]): Entry => {
     let outTree: TreeDef | undefined;
-    const traced = traceFlat(
-      (...tracers) => {
-        const rebuilt = unflatten(tree, tracers) as unknown[];
-        const full = rebuilt.map((a, i) => {
-          if (staticNums.includes(i)) return args[i];
-          if (staticNames.length && isPlainObject(dyn[i])) {
-            const orig = args[i] as Record<string, unknown>;
-            const o: Record<string, unknown> = { ...(a as object) };
-            for (const k of staticNames) if (k in orig) o[k] = orig[k];
-            return o;
-          }
-          return a;
-        });
-        const out = f(...full);
-        const [outLeaves, ot] = flatten(out);
-        outTree = ot;
-        return outLeaves.map((l) => {
-          if (l instanceof Value || typeof l === "number") return l;
-          throw new TypeError(`jit(${name}): the function returned ${describe(l)} as a leaf; return arrays or numbers`);
-        }) as (Value | number)[];
-      },
-      avals,
-      `jit(${name})`,
-    );
+    let traced: Traced;
+    try {
+      traced = traceFlat(
+        (...tracers) => {
+          const rebuilt = unflatten(tree, tracers) as unknown[];
+          const full = rebuilt.map((a, i) => {
+            if (staticNums.includes(i)) return args[i];
+            if (staticNames.length && isPlainObject(dyn[i])) {
+              const orig = args[i] as Record<string, unknown>;
+              const o: Record<string, unknown> = { ...(a as object) };
+              for (const k of staticNames) if (k in orig) o[k] = orig[k];
+              return o;
+            }
+            return a;
+          });
+          const out = f(...full);
+          const [outLeaves, ot] = flatten(out);
+          outTree = ot;
+          return outLeaves.map((l) => {
+            if (l instanceof Value || typeof l === "number") return l;
+            throw new TypeError(`jit(${name}): the function returned ${describe(l)} as a leaf; return arrays or numbers`);
+          }) as (Value | number)[];
+        },
+        avals,
+        `jit(${name})`,
+      );
+    } catch (e) {
+      throw missingArgs(name, f.length, args.length, e);
+    }
     return { traced, outTree: outTree!, donated };
   };
 
@@ -156,6 +161,17 @@ export function makeJaxpr<F extends (...args: any[]) => any>(f: F): (...args: Pa
   return (...args) => (jit(f) as any).lower(...args).jaxpr;
 }
 
+/** A call with fewer arguments than `f` declares whose trace failed: say so first. */
+function missingArgs(name: string, declared: number, given: number, e: unknown): unknown {
+  if (given >= declared) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new TypeError(
+    `jit(${name}): called with ${given} argument${given === 1 ? "" : "s"} but the function declares ${declared}; ` +
+      `argument ${given} is missing (undefined) and tracing failed: ${why}`,
+    { cause: e },
+  );
+}
+
 function leafAval(l: unknown, name: string, k: number): ShapedArray {
   if (l instanceof Value) return l.aval;
   if (typeof l === "number") return numberLiteral(l).aval;
@@ -174,19 +190,31 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 const objIds = new WeakMap<object, number>();
 let nextObjId = 0;
-function staticKey(vals: unknown[]): string {
-  return vals.map(keyOf).join(";");
+function staticKey(vals: unknown[], name = "anonymous"): string {
+  const path: object[] = [];
+  return vals.map((v) => keyOf(v, path, name)).join(";");
 }
-function keyOf(v: unknown): string {
+/** `path`: the arrays and plain objects being keyed, outermost first (to refuse cycles). */
+function keyOf(v: unknown, path: object[], name: string): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return `${typeof v}:${String(v)}`;
   if (typeof v === "string") return JSON.stringify(v);
-  if (globalThis.Array.isArray(v)) return `[${v.map(keyOf).join(",")}]`;
-  if (isPlainObject(v))
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${k}=${keyOf(v[k])}`)
-      .join(",")}}`;
+  if (globalThis.Array.isArray(v) || isPlainObject(v)) {
+    if (path.includes(v))
+      throw new TypeError(
+        `jit(${name}): a static argument contains itself (a cycle); static arguments are keyed by value, so they must be ` +
+          `acyclic plain data (numbers, strings, arrays, plain objects). Pass a class instance to key it by identity instead.`,
+      );
+    path.push(v);
+    const key = globalThis.Array.isArray(v)
+      ? `[${v.map((x) => keyOf(x, path, name)).join(",")}]`
+      : `{${Object.keys(v)
+          .sort()
+          .map((k) => `${k}=${keyOf(v[k], path, name)}`)
+          .join(",")}}`;
+    path.pop();
+    return key;
+  }
   if (typeof v === "object" || typeof v === "function") {
     let id = objIds.get(v as object);
     if (id === undefined) objIds.set(v as object, (id = nextObjId++));
