@@ -36,6 +36,14 @@ export type Jitted<F extends (...args: any[]) => any> = F & {
 };
 
 const RECOMPILE_WARN = 8;
+/**
+ * Traces of one jitted function (distinct shapes, dtypes, structures or static values) after
+ * which it warns once: each trace compiles an executable, so a function called with ever new
+ * shapes compiles for ever (the executable cache keeps the most recent ones: exec_cache.ts).
+ * The same number bounds the traces it remembers (oldest forgotten first).
+ */
+const RETRACE_WARN = 32;
+const MAX_TRACES = 256;
 
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   const name = opts.name ?? (f.name || "anonymous");
@@ -45,6 +53,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   const cache = new Map<string, Entry>();
   const shapeCounts = new Map<string, number>();
   let warned = false;
+  let traces = 0;
 
   const prepare = (args: unknown[]) => {
     const staticVals: unknown[] = [];
@@ -82,6 +91,15 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     if (!entry) {
       entry = build(dyn, args, tree, avals, donated);
       cache.set(key, entry);
+      if (++traces === RETRACE_WARN)
+        process.emitWarning(
+          `jit(${name}) has been traced ${traces} times (now for ${avals.join(", ") || "no array arguments"}): every new ` +
+            `combination of argument shapes, dtypes, structure and static values traces and compiles it again. ` +
+            `Pad or bucket shapes to a few sizes; the process keeps the most recent compiled executables ` +
+            `(setExecutableCacheSize, default 256).`,
+          { code: "XLA_TS_RETRACE" },
+        );
+      if (cache.size > MAX_TRACES) cache.delete(cache.keys().next().value as string);
       const shapesOnly = `${tree.id}|${avals.map((a) => a.withWeak(false)).join(",")}`;
       const n = (shapeCounts.get(shapesOnly) ?? 0) + 1;
       shapeCounts.set(shapesOnly, n);
