@@ -1,5 +1,5 @@
 // xla-ts: the public entry. See docs/ and ../DESIGN.md for the map.
-export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend } from "./core/index.js";
+export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend, setExecutableCacheSize, executableCacheInfo } from "./core/index.js";
 export { grad, valueAndGrad, vjp, vmap, jvp, jacfwd, jacrev, hessian, customVjp } from "./core/index.js";
 export type { JitOptions, Jitted, Shape, BackendName } from "./core/index.js";
 export { lax } from "./lax/index.js";

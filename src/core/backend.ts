@@ -10,6 +10,7 @@ import { lowerModule, donationAliases } from "./lowering.js";
 import { evalJaxprRef } from "./ref.js";
 import type { HostArray } from "./host.js";
 import { paramStr } from "./ir.js";
+import { ExecutableCache } from "./exec_cache.js";
 import { defaultRuntime, hasRuntime, type Device, type DeviceBuffer, type Executable, type Runtime } from "../xla/index.js";
 
 export type BackendName = "xla" | "ref";
@@ -58,9 +59,20 @@ interface Compiled {
   exe: Executable;
   aliases: Map<number, number>;
   text: string;
+  used?: boolean;
 }
-const byText = new Map<string, Compiled>();
+/** Bounded (exec_cache.ts): evicted executables are disposed and recompiled when needed again. */
+const byText = new ExecutableCache<Compiled>();
 export const compileStats = { compiles: 0, cacheHits: 0 };
+
+/** Sets how many compiled executables the process keeps (default 256, or XLA_TS_EXECUTABLE_CACHE_SIZE). */
+export function setExecutableCacheSize(n: number): void {
+  byText.resize(n);
+}
+/** The executable cache's size, capacity and evictions so far. */
+export function executableCacheInfo(): { size: number; capacity: number; evictions: number } {
+  return { size: byText.size, capacity: byText.capacity, evictions: byText.evictions };
+}
 
 /** Per program object: the compiled executable for each donation pattern (no re-lowering). */
 const byJaxpr = new WeakMap<Jaxpr, Map<string, Compiled>>();
@@ -70,7 +82,10 @@ export function compileJaxpr(j: Jaxpr, donate: readonly number[] = []): Compiled
   const dk = donate.join(",");
   let perJ = byJaxpr.get(j);
   const hit = perJ?.get(dk);
-  if (hit && !hit.exe.disposed) return hit;
+  if (hit && !hit.exe.disposed) {
+    hit.used = true;
+    return hit;
+  }
   const text = lowerModule(j, { donate });
   let c = byText.get(text);
   if (!perJ) byJaxpr.set(j, (perJ = new Map()));

@@ -4,7 +4,7 @@ export { Jaxpr, Var, Literal, dce, type Atom, type Eqn } from "./ir.js";
 export { definePrimitive, primitives, getPrimitive, primError, type Primitive } from "./primitive.js";
 export { bind, bind1, traceFlat, evalJaxpr, closeOver, currentTrace, numberLiteral, literalValue, type Traced } from "./trace.js";
 export { LowerCtx, lowerModule, tensorType, elemType, scalarLiteral } from "./lowering.js";
-export { backendName, setBackend, runJaxpr, executePrimitive, compileJaxpr, compileStats, xlaRuntime, type BackendName } from "./backend.js";
+export { backendName, setBackend, runJaxpr, executePrimitive, compileJaxpr, compileStats, setExecutableCacheSize, executableCacheInfo, xlaRuntime, type BackendName } from "./backend.js";
 export { jit, makeJaxpr, type JitOptions, type Jitted, type Lowered } from "./jit.js";
 export { fromNumbers, toNumbers, hostArray, type HostArray } from "./host.js";
 export { evalJaxprRef } from "./ref.js";

@@ -129,6 +129,7 @@ export class Array extends Value {
 
   override toString(): string {
     if (this.#disposed) return `Array(${this.aval}, ${this.#disposed})`;
+    if (this.aval.size === 0) return `Array([], shape=${JSON.stringify(this.shape)}, dtype=${this.dtype})`;
     return `Array(${JSON.stringify(this.tolistSync())}, dtype=${this.dtype})`;
   }
 }
@@ -139,10 +140,18 @@ function donatedError(op = "use"): Error {
   );
 }
 
+const MAX_NESTED_LISTS = 2 ** 26;
+
 export function toNested(data: TypedArray, shape: Shape, dtype: DType): unknown {
   if (dtype === "float16" || dtype === "bfloat16") data = toNumbers({ aval: new ShapedArray(shape, dtype), data });
   const conv = (v: number | bigint): unknown => (dtype === "bool" ? v !== 0 : typeof v === "bigint" ? v : v);
   if (shape.length === 0) return conv(data[0]!);
+  // A zero-size array of shape [2**52, 0] is 2**52 empty lists: refuse before the JS heap runs
+  // out (which aborts the process).
+  let lists = 0;
+  for (let d = 0, n = 1; d < shape.length - 1; d++) lists += n *= shape[d]!;
+  if (lists > MAX_NESTED_LISTS)
+    throw new RangeError(`tolist: shape ${JSON.stringify(shape)} makes ${lists} nested JS arrays, more than ${MAX_NESTED_LISTS}; read the flat data with dataSync() / data() instead`);
   const rec = (off: number, dim: number): unknown[] => {
     const n = shape[dim]!;
     const out: unknown[] = [];
@@ -179,6 +188,27 @@ export class Tracer extends Value {
   }
   override toString(): string {
     return `Tracer(${this.aval})`;
+  }
+  // Host reads of a traced value cannot work either; Array has these methods, so code written
+  // for concrete arrays reaches them inside jit/grad/vmap.
+  dataSync(): never {
+    throw this.#readError("dataSync");
+  }
+  data(): Promise<never> {
+    throw this.#readError("data");
+  }
+  tolistSync(): never {
+    throw this.#readError("tolistSync");
+  }
+  tolist(): Promise<never> {
+    throw this.#readError("tolist");
+  }
+  #readError(method: string): Error {
+    return new Error(
+      `${method}: cannot read the value of a traced array (${this.aval}) inside ${this.trace.label}: it is not known until the ` +
+        `compiled function runs. Return the array from the function and read it outside, or use jax-style ` +
+        `lax.cond / np.where for data-dependent logic.`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 // Array creation: from JS data (nested arrays, typed arrays, numbers, booleans), constant
 // fills, ranges, identity and triangular masks. Fills and masks are built with lax
 // (broadcast / iota), so under jit they stay small equations rather than big constants.
-import { ShapedArray, type Shape } from "../core/aval.js";
+import { ShapedArray, checkShape, withOp, type Shape } from "../core/aval.js";
 import { Array as ConcreteArray, Value } from "../core/values.js";
 import { fromNumbers } from "../core/host.js";
 import { lax } from "../lax/index.js";
@@ -32,9 +32,18 @@ export function scalar(v: number | boolean | bigint, dtype: DType, weak = false)
 }
 
 export function normShape(fn: string, shape: ShapeLike): number[] {
+  if (typeof shape !== "number" && !globalThis.Array.isArray(shape))
+    throw new TypeError(
+      `${fn}: shape must be a number or an array of non-negative integers (e.g. [2, 3]), got ${shape === null ? "null" : typeof shape}`,
+    );
   const s = typeof shape === "number" ? [shape] : [...shape];
   for (const d of s)
     if (!Number.isInteger(d) || d < 0) throw new TypeError(`${fn}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
+  try {
+    checkShape(s);
+  } catch (e) {
+    throw withOp(fn, e);
+  }
   return s;
 }
 
