@@ -8,6 +8,7 @@
 // The env never truncates: envs.make applies the 1,000-step TimeLimit gymnax uses.
 import type { Value } from "../../core/values.js";
 import { numpy as np } from "../../numpy/index.js";
+import { lax } from "../../lax/index.js";
 import { random } from "../../random/index.js";
 import type { Environment, ResetResult, StepResult } from "../types.js";
 import { Box, Discrete } from "../spaces.js";
@@ -158,6 +159,9 @@ export class Breakout implements Environment<BreakoutState, BreakoutParams> {
 
   /** float32 [10, 10, 4]: paddle, ball, trail, brick. */
   obs(s: BreakoutState): Value {
+    // The fields once per environment, before they are compared with each of the 400 cells
+    // (else XLA recomputes the whole step for every cell: lax.materialize).
+    s = { ...s, ...lax.materialize({ pos: s.pos, ballY: s.ballY, ballX: s.ballX, lastY: s.lastY, lastX: s.lastX, brickMap: s.brickMap }) };
     const rows = np.arange(SIZE, null, 1, "int32").reshape([SIZE, 1]);
     const cols = np.arange(SIZE, null, 1, "int32").reshape([1, SIZE]);
     const at = (y: Value | number, x: Value) => np.logicalAnd(rows.eq(y), cols.eq(x)).reshape([SIZE, SIZE, 1]);
