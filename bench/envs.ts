@@ -3,7 +3,7 @@
 // step (summing the rewards and an observation checksum), for n = 1, 16, 256, 2,048 — beside gymnax on the same machine
 // (tools/bench_envs_gymnax.py runs the same program with jax.lax.scan + jax.vmap).
 //
-//   node --import tsx bench/envs.ts [--no-gymnax] [--quick] [--repeats N]
+//   node --import tsx bench/envs.ts [--no-gymnax] [--quick] [--repeats N] [--sizes 256,2048] [--only CartPole-v1,...]
 //
 // gymnax runs in the `python3` on PATH (run with a venv's bin/ first on PATH, after
 // `pip install gymnax`). The pixel mazes have no gymnax counterpart; to keep the whole run near
@@ -24,7 +24,9 @@ const NO_GYMNAX = argv.includes("--no-gymnax");
 const QUICK = argv.includes("--quick");
 const REPEATS = Number(argv[argv.indexOf("--repeats") + 1]) || 3;
 const STEPS = QUICK ? 100 : 1000;
-const SIZES = QUICK ? [1, 16, 256] : [1, 16, 256, 2048];
+const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const SIZES = arg("--sizes")?.split(",").map(Number) ?? (QUICK ? [1, 16, 256] : [1, 16, 256, 2048]);
+const ONLY = arg("--only")?.split(",");
 const DEEP_SEA_SIZE = 10;
 
 interface Case {
@@ -38,13 +40,14 @@ interface Case {
   oneCallFrom?: number;
 }
 
-const CASES: Case[] = [
+const ALL_CASES: Case[] = [
   { id: "CartPole-v1", gymnax: "CartPole-v1" },
   { id: "DeepSea-bsuite", gymnax: "DeepSea-bsuite", options: { size: DEEP_SEA_SIZE } },
   { id: "Breakout-MinAtar", gymnax: "Breakout-MinAtar" },
   { id: "MultiRoom-v0", oneCallFrom: 2048 },
   { id: "MultiRoom-Stacked-v0", maxN: 256, oneCallFrom: 256 },
 ];
+const CASES = ONLY ? ALL_CASES.filter((c) => ONLY.includes(c.id)) : ALL_CASES;
 
 /** The measured program: reset n envs, scan STEPS random-action steps, sum the rewards. */
 function program(c: Case, n: number) {
