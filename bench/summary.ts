@@ -42,8 +42,8 @@ interface Goal {
 }
 
 const div = (a: unknown, b: unknown) => (typeof a === "number" && typeof b === "number" && b !== 0 ? a / b : undefined);
-const envRatio = (id: string, n: number) => (r: Record<string, Json | undefined>) =>
-  div(r.envs?.xla_ts?.[id]?.[n]?.steps_per_s, r.envs?.gymnax?.results?.[id]?.[n]?.steps_per_s);
+const envRatio = (id: string, n: number, field = "steps_per_s") => (r: Record<string, Json | undefined>) =>
+  div(r.envs?.xla_ts?.[id]?.[n]?.[field], r.envs?.gymnax?.results?.[id]?.[n]?.[field]);
 
 const GOALS: Goal[] = [
   ...[1, 10, 100].map((n): Goal => ({
@@ -77,7 +77,11 @@ const GOALS: Goal[] = [
     min: 0.95,
   },
   ...["CartPole-v1", "DeepSea-bsuite", "Breakout-MinAtar"].flatMap((id) =>
-    [256, 2048].map((n): Goal => ({ name: `${id}, ${n} envs (steps/s vs gymnax)`, ratio: envRatio(id, n), min: 1.0 })),
+    [256, 2048].flatMap((n): Goal[] => [
+      { name: `${id}, ${n} envs (steps/s vs gymnax)`, ratio: envRatio(id, n), min: 1.0 },
+      // The same by process CPU time, which a loaded machine disturbs far less than wall time.
+      { name: `${id}, ${n} envs (steps per CPU-second vs gymnax)`, ratio: envRatio(id, n, "cpu_steps_per_s"), min: 1.0 },
+    ]),
   ),
 ];
 
