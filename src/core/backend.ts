@@ -11,7 +11,8 @@ import { evalJaxprRef } from "./ref.js";
 import type { HostArray } from "./host.js";
 import { paramStr } from "./ir.js";
 import { ExecutableCache } from "./exec_cache.js";
-import { defaultRuntime, hasRuntime, type Device, type DeviceBuffer, type Executable, type Runtime } from "../xla/index.js";
+import path from "node:path";
+import { defaultRuntime, findPlugin, hasRuntime, type Device, type DeviceBuffer, type Executable, type Runtime } from "../xla/index.js";
 
 export type BackendName = "xla" | "ref";
 
@@ -40,8 +41,26 @@ export function setBackend(name: BackendName): void {
 
 let runtime: Runtime | undefined;
 export function xlaRuntime(): Runtime {
-  runtime ??= defaultRuntime();
+  if (!runtime) {
+    cpuReductionFlags();
+    runtime = defaultRuntime();
+  }
   return runtime;
+}
+
+const YNN = "xla_cpu_experimental_ynn_fusion_type";
+
+/**
+ * jaxlib's XLA:CPU gives whole-array reductions to YNNPACK's vectorized kernels; the
+ * xla-cpu-pjrt plugin's defaults leave them to a serial loop of scalar adds (one per element,
+ * latency-bound). Asks the CPU plugin for the same as jaxlib, unless XLA_FLAGS already sets it
+ * (read by the plugin when it loads). See docs/performance.md.
+ */
+function cpuReductionFlags(): void {
+  const flags = process.env.XLA_FLAGS ?? "";
+  const plugin = findPlugin();
+  if (flags.includes(YNN) || !plugin.ok || !/cpu/i.test(path.basename(plugin.path))) return;
+  process.env.XLA_FLAGS = `${flags} --${YNN}=LIBRARY_FUSION_TYPE_REDUCE`.trim();
 }
 export function defaultDevice(): Device {
   return xlaRuntime().devices[0]!;
