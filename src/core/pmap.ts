@@ -93,18 +93,32 @@ function emulate(j: Jaxpr, consts: readonly HostArray[], args: readonly (readonl
   return envs.map((_, d) => j.outvars.map(read(d)));
 }
 
+// Compiled programs by text (and devices); per program object the lowering is done once.
 const exeCache = new Map<string, Executable>();
+const byJaxpr = new WeakMap<Jaxpr, Map<string, Executable>>();
 
-function runReplicated(j: Jaxpr, devices: readonly Device[], args: readonly (readonly HostArray[])[]): TypedArray[][] {
-  const rt = xlaRuntime();
+function compileReplicated(j: Jaxpr, devices: readonly Device[]): Executable {
+  const devKey = devices.map((d) => d.index).join(",");
+  let perJ = byJaxpr.get(j);
+  const hit = perJ?.get(devKey);
+  if (hit && !hit.disposed) return hit;
   const n = devices.length;
   const text = lowerModule(j).replace("mhlo.num_replicas = 1 : i32", `mhlo.num_replicas = ${n} : i32`);
-  const key = `${devices.map((d) => d.index).join(",")}|${text}`;
+  const key = `${devKey}|${text}`;
   let exe = exeCache.get(key);
   if (!exe || exe.disposed) {
+    const rt = xlaRuntime();
     exe = n === 1 ? rt.compileSync(text, { device: devices[0]! }) : rt.compileSync(text, { numReplicas: n, deviceAssignment: devices.map((d) => [d]) });
     exeCache.set(key, exe);
   }
+  if (!perJ) byJaxpr.set(j, (perJ = new Map()));
+  perJ.set(devKey, exe);
+  return exe;
+}
+
+function runReplicated(j: Jaxpr, devices: readonly Device[], args: readonly (readonly HostArray[])[]): TypedArray[][] {
+  const rt = xlaRuntime();
+  const exe = compileReplicated(j, devices);
   const bufs = devices.map((dev, d) => args[d]!.map((h) => rt.fromHost(h.data, h.aval.shape, h.aval.dtype, dev)));
   try {
     const outs = exe.runOnDevices(bufs);
