@@ -6,6 +6,10 @@ import { PPOAgent, makePPOAgent, ppoLoss, PPO_AGENT_SCHEMA } from "./ppo/index.j
 import { gae } from "./common/gae.js";
 import { actorCritic, flattenObs } from "./common/networks.js";
 import { resolveConfig, describeAllowed, schemaTable } from "./common/config.js";
+import { A2CAgent, a2cLoss, A2C_SCHEMA } from "./a2c/index.js";
+import { IMPALAAgent, impalaLoss, IMPALA_SCHEMA } from "./impala/index.js";
+import { vtrace } from "./common/vtrace.js";
+import { ActorCriticPolicy, POLICY_SCHEMA } from "./common/policy.js";
 
 export type {
   Agent,
@@ -23,15 +27,34 @@ export type {
   OnPolicyAgent,
   ReplayBatch,
   OffPolicyAgent,
+  EvolutionAgent,
+  PopulationFeedback,
+  TellResult,
 } from "./types.js";
+export * as es from "./es/index.js";
+export * as qlearning from "./qlearning/index.js";
+export { ravelPytree, type Raveled } from "./common/ravel.js";
 export type { PPOParams, PPOState, PPOLossHyper, PPOLossInput, PPOLossTerms, PPOAgentOptions, PPOLearnerOptions, PPOConfig } from "./ppo/index.js";
 export type { GaeInput, GaeOutput } from "./common/gae.js";
 export type { ActorCritic, ActorCriticOptions, ActorCriticParams } from "./common/networks.js";
 export type { Schema, OptionSpec, OptionKind } from "./common/config.js";
+export type { A2CState, A2CLossHyper, A2CLossInput, A2CLossTerms, A2COptions, A2CConfig } from "./a2c/index.js";
+export type { IMPALAState, IMPALALossHyper, IMPALALossInput, IMPALALossTerms, IMPALAOptions, IMPALAConfig } from "./impala/index.js";
+export type { VtraceInput, VtraceOutput, VtraceAdvantageMode } from "./common/vtrace.js";
+export type { PolicyOptions, PolicyParams, PolicyState, PolicyDist } from "./common/policy.js";
+export { A2CAgent, a2cLoss, A2C_SCHEMA, IMPALAAgent, impalaLoss, IMPALA_SCHEMA, vtrace, ActorCriticPolicy, POLICY_SCHEMA };
 export { PPOAgent, makePPOAgent, ppoLoss, gae, actorCritic, flattenObs, resolveConfig, describeAllowed, schemaTable, PPO_AGENT_SCHEMA };
+export { DDPGAgent, makeDDPGAgent, ddpgActorLoss, ddpgCriticLoss, targetActions, tdTarget, DDPG_SCHEMA, TD3_SCHEMA } from "./ddpg/index.js";
+export type { DDPGParams, DDPGState, DDPGOptions, DDPGConfig, DDPGNets, DDPGCriticBatch } from "./ddpg/index.js";
+export { SACAgent, makeSACAgent, sacActorLoss, sacAlphaLoss, sacCriticLoss, sacPolicy, sacSample, SAC_SCHEMA } from "./sac/index.js";
+export type { SACParams, SACState, SACOptions, SACConfig, SACNets, SACCriticBatch } from "./sac/index.js";
+export { actionBox, scaleAction, qEnsemble, type ActionBox, type QEnsemble } from "./common/continuous.js";
 
 export const agents = {
   ppo: { Agent: PPOAgent, make: makePPOAgent, loss: ppoLoss, schema: PPO_AGENT_SCHEMA },
+  a2c: { Agent: A2CAgent, loss: a2cLoss, schema: A2C_SCHEMA },
+  impala: { Agent: IMPALAAgent, loss: impalaLoss, schema: IMPALA_SCHEMA },
+  vtrace,
   gae,
   actorCritic,
   resolveConfig,

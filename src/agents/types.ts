@@ -128,3 +128,42 @@ export interface OnPolicyAgent<S extends AgentState = AgentState> extends Agent<
 export type ReplayBatch = FullSampleBatch;
 
 export interface OffPolicyAgent<S extends AgentState = AgentState> extends Agent<S>, Learner<S, ReplayBatch> {}
+
+/**
+ * What an evolution workflow measured for a population: each member's fitness (its mean
+ * episode return), [popSize]; the env steps each member took, [popSize]; and, when the agent
+ * asks for them (`wantsObsMoments`), the sums of the observations the members saw (flattened
+ * to float features) over every live step, for observation normalization.
+ */
+export interface PopulationFeedback {
+  fitness: Value;
+  lengths: Value;
+  obsMoments?: { count: Value; sum: Value; sumSq: Value };
+}
+
+/** What `tell` returns: the new agent state (the search's mean), the new search state and metrics. */
+export interface TellResult<S, E> {
+  agentState: S;
+  search: E;
+  metrics: Record<string, Value>;
+}
+
+/**
+ * An agent learned by a black-box search over its parameters, in evorl's ask / tell shape.
+ * `AgentState.params` holds the search's mean (what evaluation, GIFs and checkpoints use);
+ * `E` is the search's own state (σ, an optimizer's state...). `ask` samples a population of
+ * parameters — every leaf of `params` stacked [popSize, ...] — from `key`; `tell` gets the
+ * same key back, so a member's noise is regenerated from it, never stored.
+ */
+export interface EvolutionAgent<S extends AgentState = AgentState, E = unknown> extends Agent<S> {
+  /** Members per population (the leading axis of what `ask` returns). */
+  readonly popSize: number;
+  /** Whether `tell` needs PopulationFeedback.obsMoments (observation normalization). */
+  readonly wantsObsMoments: boolean;
+  /** The search state for an initial agent state. */
+  initSearch(agentState: S): E;
+  /** The population's params, each leaf stacked [popSize, ...]. Pure. */
+  ask(agentState: S, search: E, key: Value): unknown;
+  /** The next mean and search state from the members' fitness; `key` is the one `ask` got. Pure. */
+  tell(agentState: S, search: E, key: Value, feedback: PopulationFeedback, ctx: UpdateContext): TellResult<S, E>;
+}

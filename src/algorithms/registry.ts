@@ -7,6 +7,12 @@ import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../wor
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
 import { DQN_ALGORITHM } from "../agents/dqn/algorithm.js";
+import { DDPG_ALGORITHM, TD3_ALGORITHM } from "../agents/ddpg/algorithm.js";
+import { SAC_ALGORITHM } from "../agents/sac/algorithm.js";
+import { A2C_ALGORITHM } from "../agents/a2c/algorithm.js";
+import { IMPALA_ALGORITHM } from "../agents/impala/algorithm.js";
+import { ES_ALGORITHM } from "../agents/es/algorithm.js";
+import { QLEARNING_ALGORITHM } from "../agents/qlearning/algorithm.js";
 
 const REGISTRY = new Map<string, AlgorithmSpec<any>>();
 
@@ -20,6 +26,13 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
 // The built-in algorithms, one line each.
 registerAlgorithm(PPO_ALGORITHM);
 registerAlgorithm(DQN_ALGORITHM);
+registerAlgorithm(TD3_ALGORITHM);
+registerAlgorithm(SAC_ALGORITHM);
+registerAlgorithm(DDPG_ALGORITHM);
+registerAlgorithm(A2C_ALGORITHM);
+registerAlgorithm(IMPALA_ALGORITHM);
+registerAlgorithm(ES_ALGORITHM);
+registerAlgorithm(QLEARNING_ALGORITHM);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {

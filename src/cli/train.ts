@@ -39,7 +39,8 @@ function optionLines(schema: Schema): string {
 /** `train --help`: every algorithm with its options; `train <algo> --help`: that algorithm's. */
 export function trainHelp(algo?: string): string {
   const specs = algo ? [getAlgorithm(algo)] : algorithms();
-  const own = (s: Schema) => Object.fromEntries(Object.entries(s).filter(([k]) => !(k in COMMON_SCHEMA)));
+  // An algorithm's own options, and the common ones it overrides (another default or meaning).
+  const own = (s: Schema) => Object.fromEntries(Object.entries(s).filter(([k, v]) => !(k in COMMON_SCHEMA) || (k !== "algo" && v !== COMMON_SCHEMA[k])));
   const list = algorithms()
     .map((a) => `  ${a.name.padEnd(10)}${a.title} [${a.family}; actions: ${a.actionSpaces}]`)
     .join("\n");

@@ -58,3 +58,26 @@ export interface OffPolicyLoopConfig {
   gamma: number;
   nStep: number;
 }
+
+/** Evolution loops: a population's episodes per iteration, then the search's update. */
+export const EVOLUTION_LOOP_SCHEMA: Schema = {
+  iterations: { kind: "int", default: 300, min: 1, doc: "iterations (generations) of the run (rlib's num_iterations): the run's budget" },
+  totalSteps: {
+    kind: "int",
+    default: 500_000,
+    min: 1,
+    doc: "not the budget of the evolution family (iterations is; an iteration's env steps depend on the episodes' lengths and are counted in the state)",
+  },
+  episodesPerMember: { kind: "int", default: 1, min: 1, doc: "episodes each member plays per iteration; its fitness is their mean return" },
+  maxEpisodeSteps: { kind: "int", default: null, min: 1, nullable: true, doc: "step cap of a member's episode (rlib's max_episode_length); null: the env's step limit, else 1000" },
+  maxEpisodeReturn: { kind: "number", default: null, nullable: true, doc: "a member's episode ends once its return reaches this (rlib's max_total_reward); null: no cap" },
+  stopScore: { kind: "number", default: null, nullable: true, doc: "stop the run once an evaluation's mean return reaches this (rlib's stop_max_score); null: never (needs evalEvery > 0 to act before the end)" },
+};
+
+export interface EvolutionLoopConfig {
+  iterations: number;
+  episodesPerMember: number;
+  maxEpisodeSteps: number | null;
+  maxEpisodeReturn: number | null;
+  stopScore: number | null;
+}

@@ -5,16 +5,21 @@
 import { Workflow, toHost, toHostRows, hostNumber, zeroCounters, advanceCounters, stepLimit } from "./workflow.js";
 import { OnPolicyWorkflow, optimizedParams } from "./on_policy.js";
 import { OffPolicyWorkflow } from "./off_policy.js";
+import { EvolutionWorkflow } from "./evolution.js";
 import { trainWorkflowMany, trainFunction, evalIterations } from "./train_many.js";
 import { rollout, episodeMetrics } from "./rollout.js";
 import { evaluateEpisodes } from "./evaluator.js";
 import { replayInit, replayAdd, replaySample, replayGather, replayIndices, replayRows } from "./replay.js";
 import { COMMON_SCHEMA, ON_POLICY_LOOP_SCHEMA, OFF_POLICY_LOOP_SCHEMA } from "./config.js";
+import { EVOLUTION_LOOP_SCHEMA } from "./config.js";
 import { algorithmSchema, resolveSpecConfig, buildSpecWorkflow } from "./algorithm.js";
 
 export type { WorkflowState, Counters, Metrics, HostMetrics, Logger, EvalResult, LearnOptions, BaseConfig, Hyper } from "./workflow.js";
 export type { OnPolicyState, OnPolicyConfig, OnPolicyAgentFactory } from "./on_policy.js";
 export type { OffPolicyState, OffPolicyConfig, OffPolicyAgentFactory } from "./off_policy.js";
+export type { EvolutionState, EvolutionConfig, EvolutionAgentFactory } from "./evolution.js";
+export type { EvolutionLoopConfig } from "./config.js";
+export { EvolutionWorkflow, EVOLUTION_LOOP_SCHEMA };
 export type { TrainManyOptions, TrainManyResult } from "./train_many.js";
 export type { RolloutCarry } from "./rollout.js";
 export type { EpisodeResults } from "./evaluator.js";
@@ -56,6 +61,7 @@ export const workflows = {
   Workflow,
   OnPolicyWorkflow,
   OffPolicyWorkflow,
+  EvolutionWorkflow,
   trainWorkflowMany,
   evaluateEpisodes,
   rollout,

@@ -100,6 +100,9 @@ describe("OnPolicyWorkflow", () => {
   it("trainMany (vmapped seeds, one program) matches the host loop run by run", async () => {
     const r = await trainMany(SMALL, [5, 6], { evalEvery: 0 });
     expect(r.metrics["loss/total"]!.map((x) => x.length)).toEqual([3, 3]);
+    // The counters come back per iteration, as the host loop logs them (trainSeeds logs rows at envSteps).
+    expect(r.metrics.envSteps).toEqual([[128, 256, 384], [128, 256, 384]]);
+    expect(r.metrics.updates).toEqual([[4, 8, 12], [4, 8, 12]]);
     expect(r.evalIterations).toEqual([3]);
     for (const [i, seed] of [5, 6].entries()) {
       const s = await run(seed, 3);

@@ -31,4 +31,20 @@ export const TARGETS: Target[] = [
     },
     threshold: 475,
   },
+  // rl-zoo's TD3 / DDPG Pendulum settings (γ 0.98, 10k random steps, Gaussian noise 0.1, lr 1e-3,
+  // batch 256) and SAC's (lr 1e-3, γ 0.99, automatic α), with rejax's [64, 64] networks
+  // (rl-zoo: [400, 300] and [256, 256], ~10× the compute for the same returns at 20k steps).
+  { name: "TD3 Pendulum-v1", config: { algo: "td3", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [64, 64] }, threshold: -200 },
+  { name: "SAC Pendulum-v1", config: { algo: "sac", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 1000, bufferSize: 200_000, gamma: 0.99, hiddenSizes: [64, 64] }, threshold: -200 },
+  { name: "DDPG Pendulum-v1", config: { algo: "ddpg", env: "Pendulum-v1", totalSteps: 20_000, learningStarts: 10_000, bufferSize: 200_000, gamma: 0.98, hiddenSizes: [64, 64] }, threshold: -200 },
+  // Stable-Baselines3's A2C (RMSprop α 0.99, ε 1e-5, lr 7e-4, 5 steps, n-step returns) with
+  // rl-zoo's CartPole settings (8 envs, no entropy bonus); 250 iterations folded per call.
+  { name: "A2C CartPole-v1", config: { algo: "a2c", env: "CartPole-v1", totalSteps: 500_000, evalEpisodes: 20, foldIterations: 250 }, threshold: 475 },
+  // IMPALA's defaults (32 envs × 32 steps, 4 minibatches of 8 trajectories × 2 reuse epochs,
+  // Adam 5e-4), the learning rate annealed to 0 over the run.
+  { name: "IMPALA CartPole-v1", config: { algo: "impala", env: "CartPole-v1", totalSteps: 1_000_000, annealLr: true, evalEpisodes: 20, foldIterations: 20 }, threshold: 475 },
+  // rlib's ES example: 30 agents, lr 0.03, σ 0.1, z-scored fitness, plain SGD on ĝ.
+  { name: "ES CartPole-v1", config: { algo: "es", env: "CartPole-v1", popSize: 30, lr: 0.03, sigma: 0.1, iterations: 100, evalEvery: 10, evalEpisodes: 20 }, threshold: 475 },
+  // rlib's QLearning on a 20 × 20 grid; 16 envs × 16 steps per iteration, ε 1 → 0.01.
+  { name: "QLearning MountainCar-v0", config: { algo: "qlearning", env: "MountainCar-v0", totalSteps: 4_096_000, evalEpisodes: 100 }, threshold: -150 },
 ];

@@ -2,7 +2,7 @@
 // a config is checked (naming the key and the allowed values) before anything is traced, and
 // docs and `--help` are generated from the same table.
 
-export type OptionKind = "number" | "int" | "bool" | "string" | "enum" | "ints" | "record";
+export type OptionKind = "number" | "int" | "bool" | "string" | "enum" | "ints" | "record" | "numbers";
 
 export interface OptionSpec {
   kind: OptionKind;
@@ -33,6 +33,8 @@ export function describeAllowed(s: OptionSpec): string {
       return `a string${nul}`;
     case "ints":
       return `a list of positive integers${nul}`;
+    case "numbers":
+      return `a list of finite numbers${nul}`;
     case "record":
       return `an object${nul}`;
     default: {
@@ -57,6 +59,8 @@ function valid(s: OptionSpec, v: unknown): boolean {
       return typeof v === "string" && s.values!.includes(v);
     case "ints":
       return Array.isArray(v) && v.every((x) => Number.isInteger(x) && x > 0);
+    case "numbers":
+      return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
     case "record":
       return typeof v === "object" && !Array.isArray(v);
     default: {

@@ -3,31 +3,23 @@
 // and its learner (GAE, then epochs × shuffled minibatches: update.ts). Built for one pair of
 // spaces; every method is a pure function of arrays.
 import type { Value } from "../../core/values.js";
-import { numpy as np } from "../../numpy/index.js";
-import { Categorical, Normal, TanhNormal } from "../../distributions/index.js";
-import { Box, Discrete, type Space } from "../../envs/spaces.js";
-import { initStats, updateStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
+import type { Space } from "../../envs/spaces.js";
 import type { GradientTransformation } from "../../optim/index.js";
 import { resolveConfig } from "../common/config.js";
-import { actorCritic, flattenObs, type ActorCritic, type ActorCriticParams } from "../common/networks.js";
-import type { AgentState, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
+import type { ActorCritic } from "../common/networks.js";
+import { ActorCriticPolicy, pickOptions, type PolicyDist, type PolicyParams, type PolicyState } from "../common/policy.js";
+import type { Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, type PPOAgentOptions, type PPOLearnerOptions } from "./config.js";
 import { ppoLoss } from "./loss.js";
 import { ppoOptimizer, ppoUpdate, type PPOLoop } from "./update.js";
 
-export interface PPOParams {
-  net: ActorCriticParams;
-  /** Box actions only: the Gaussian's log standard deviation, [actionDim]. */
-  logStd?: Value;
-}
+export type PPOParams = PolicyParams;
 
-export type PPOState = AgentState<PPOParams, RunningStats, null>;
+export type PPOState = PolicyState;
 
 /** Options that may be traced scalars (a swept hyperparameter under vmap). */
 const TRACEABLE = ["clipEps", "valueClipEps", "vfCoef", "entCoef", "lr", "gamma", "gaeLambda", "maxGradNorm", "rewardScale"];
 const LOOP_KEYS = ["gamma", "numEnvs", "numSteps", "totalSteps"] as const;
-
-type Policy = Categorical | Normal | TanhNormal;
 
 export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly name = "PPO";
@@ -37,11 +29,12 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly loop: PPOLoop;
   /** Swept hyperparameters (traced scalars), by option name. */
   readonly traced: Readonly<Record<string, Value>>;
+  /** The actor-critic policy (networks, distribution, normalizer) shared with A2C and IMPALA. */
+  readonly pi: ActorCriticPolicy;
   readonly discrete: boolean;
   readonly obsShape: readonly number[];
   readonly actionDim: number;
   readonly net: ActorCritic;
-  readonly #obsSpace: string;
   readonly #obsSpaceObj: Space;
   readonly #actionSpace: Space;
 
@@ -51,27 +44,19 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
    * totalSteps come from the loop's options when given.
    */
   constructor(options: Partial<PPOAgentOptions & PPOLearnerOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = (schema: object) => Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
     for (const k of Object.keys(traced)) if (!TRACEABLE.includes(k)) throw new TypeError(`PPO: ${k} cannot be a traced value (only ${TRACEABLE.join(", ")})`);
     this.traced = Object.freeze({ ...traced });
-    this.options = Object.freeze({ ...resolveConfig<PPOAgentOptions>(PPO_AGENT_SCHEMA, pick(PPO_AGENT_SCHEMA), "PPO"), ...pickTraced(traced, PPO_AGENT_SCHEMA) });
-    this.learner = Object.freeze(resolveConfig<PPOLearnerOptions>(PPO_LEARNER_SCHEMA, pick(PPO_LEARNER_SCHEMA), "PPO"));
+    this.options = Object.freeze({ ...resolveConfig<PPOAgentOptions>(PPO_AGENT_SCHEMA, pickOptions(options, PPO_AGENT_SCHEMA), "PPO"), ...pickTraced(traced, PPO_AGENT_SCHEMA) });
+    this.learner = Object.freeze(resolveConfig<PPOLearnerOptions>(PPO_LEARNER_SCHEMA, pickOptions(options, PPO_LEARNER_SCHEMA), "PPO"));
     const num = (k: (typeof LOOP_KEYS)[number], d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
     this.loop = Object.freeze({ gamma: num("gamma", 0.99), numEnvs: num("numEnvs", 4), numSteps: num("numSteps", 128), totalSteps: num("totalSteps", 500_000) });
-    if (!(obsSpace instanceof Box)) throw new TypeError(`PPO: needs a Box observation space, got ${obsSpace}`);
-    this.obsShape = obsSpace.shape;
-    if (actionSpace instanceof Discrete) {
-      this.discrete = true;
-      this.actionDim = actionSpace.n;
-    } else if (actionSpace instanceof Box && actionSpace.shape.length === 1) {
-      this.discrete = false;
-      this.actionDim = actionSpace.shape[0]!;
-      if (this.options.squash && !actionSpace.bounded) throw new TypeError(`PPO: squash needs a bounded action box, got ${actionSpace}`);
-    } else throw new TypeError(`PPO: supports Discrete actions and 1-D Box actions, got ${actionSpace}`);
-    this.#obsSpace = String(obsSpace);
+    this.pi = new ActorCriticPolicy("PPO", this.options, obsSpace, actionSpace);
+    this.discrete = this.pi.discrete;
+    this.obsShape = this.pi.obsShape;
+    this.actionDim = this.pi.actionDim;
+    this.net = this.pi.net;
     this.#obsSpaceObj = obsSpace;
     this.#actionSpace = actionSpace;
-    this.net = actorCritic(this.actionDim, this.options);
     Object.freeze(this);
   }
 
@@ -101,64 +86,37 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   }
 
   init(key: Value, obsSpace: Space, actionSpace: Space): PPOState {
-    if (String(obsSpace) !== this.#obsSpace || String(actionSpace) !== String(this.#actionSpace))
-      throw new TypeError(`PPO.init: this agent was built for ${this.#obsSpace} → ${this.#actionSpace}, not ${obsSpace} → ${actionSpace}`);
-    const flat = [this.obsShape.reduce((a, b) => a * b, 1)];
-    const params: PPOParams = { net: this.net.init(key, flat) };
-    if (!this.discrete) params.logStd = np.full([this.actionDim], this.options.initLogStd, "float32");
-    const obsNorm = this.options.normalizeObs ? initStats(flat) : null;
-    return { params, obsNorm, extra: null };
+    return this.pi.init(key, obsSpace, actionSpace);
   }
 
   /** Flattened float observations, normalized when the agent keeps statistics. */
   features(state: PPOState, obs: Value): Value {
-    const x = flattenObs(obs, this.obsShape);
-    const s = state.obsNorm;
-    if (!s) return x;
-    return np.clip(np.divide(np.subtract(x, s.mean), np.sqrt(np.add(s.var, 1e-8))), -10, 10);
+    return this.pi.features(state, obs);
   }
 
   /** The policy distribution and the values for a batch of observations. */
-  policy(state: PPOState, obs: Value): [Policy, Value] {
-    const [out, v] = this.net.apply(state.params.net, this.features(state, obs));
-    if (this.discrete) return [new Categorical(out), v];
-    const scale = np.exp(state.params.logStd!);
-    return [this.options.squash ? new TanhNormal(out, scale, { eventNdims: 1 }) : new Normal(out, scale, { eventNdims: 1 }), v];
-  }
-
-  // Box actions in the batch are the Gaussian's samples (pre-tanh when squashed): exact
-  // log-probabilities, no atanh of a clipped value. toEnvAction maps them to the box.
-  #logProb(pi: Policy, a: Value): Value {
-    return pi instanceof TanhNormal ? pi.logProb(np.tanh(a), a) : pi.logProb(a);
+  policy(state: PPOState, obs: Value): [PolicyDist, Value] {
+    return this.pi.dist(state, obs);
   }
 
   computeActions(state: PPOState, batch: SampleBatch, key: Value): [Value, Extras] {
-    const [pi, value] = this.policy(state, batch.obs);
-    const a = pi instanceof TanhNormal ? pi.base().sample(key) : pi.sample(key);
-    return [a, { logProb: this.#logProb(pi, a), value }];
+    return this.pi.act(state, batch, key);
   }
 
   evaluateActions(state: PPOState, batch: SampleBatch, _key: Value): [Value, Extras] {
-    const [pi] = this.policy(state, batch.obs);
-    return [pi instanceof TanhNormal ? pi.base().mode() : pi.mode(), {}];
+    return [this.pi.greedy(state, batch), {}];
   }
 
   values(state: PPOState, obs: Value): Value {
-    return this.net.value(state.params.net, this.features(state, obs));
+    return this.pi.values(state, obs);
   }
 
   toEnvAction(a: Value): Value {
-    const sp = this.#actionSpace;
-    if (sp instanceof Discrete) return sp.start ? np.add(a, sp.start) : a;
-    const box = sp as Box;
-    if (this.options.squash) return np.add(box.low, np.multiply(np.multiply(np.add(np.tanh(a), 1), 0.5), np.subtract(box.high, box.low)));
-    return box.bounded ? np.clip(a, box.low, box.high) : a;
+    return this.pi.toEnvAction(a);
   }
 
   updateStats(state: PPOState, batch: SampleBatch, batchAxes: number): PPOState {
-    if (!state.obsNorm) return state;
-    const lead = (batch.obs as Value).shape.slice(0, batchAxes);
-    return { ...state, obsNorm: updateStats(state.obsNorm, flattenObs(batch.obs, this.obsShape).reshape([...lead, -1]), batchAxes) };
+    return this.pi.updateStats(state, batch, batchAxes);
   }
 
   /** PPO's loss; batch.extras carries logProb and value from the rollout, and advantages and targets from GAE. */
@@ -166,9 +124,9 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     const [pi, values] = this.policy(state, batch.obs);
     const ex = batch.extras;
     const o = this.options;
-    const entropy = pi instanceof TanhNormal ? pi.entropy(key) : pi.entropy();
+    const entropy = this.pi.entropy(pi, key);
     const terms = ppoLoss(
-      { logProb: this.#logProb(pi, batch.actions), oldLogProb: ex.logProb, advantages: ex.advantages, values, oldValues: ex.value, targets: ex.targets, entropy },
+      { logProb: this.pi.logProb(pi, batch.actions), oldLogProb: ex.logProb, advantages: ex.advantages, values, oldValues: ex.value, targets: ex.targets, entropy },
       { ...o, valueClipEps: o.valueClipEps ?? o.clipEps },
     );
     return { ...terms };
