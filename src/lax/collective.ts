@@ -7,7 +7,7 @@ import { definePrimitive, defineRules, type Primitive } from "../core/primitive.
 import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { tensorType, type LowerCtx } from "../core/lowering.js";
-import { type HostArray } from "../core/host.js";
+import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
 import { axisSizeOf, registerCollective } from "../core/axis_env.js";
 import { lax as ew } from "./elementwise.js";
 import { convertLax } from "./convert.js";
@@ -40,7 +40,7 @@ function allReduce(name: string, op: Reducer): Primitive<AxisParams> {
     name,
     abstractEval(avals) {
       checkArity(name, avals, 1);
-      checkDtype(name, "operand", avals[0]!, op === "add" ? "num" : "any");
+      checkDtype(name, "operand", avals[0]!, "num");
       return [avals[0]!.withWeak(false)];
     },
     lower(ctx: LowerCtx, [x], [a], [o], { axisSize }) {
@@ -109,15 +109,12 @@ function emulateCollective(prim: Primitive, inputs: readonly (readonly HostArray
   if (prim === axisIndexP) return inputs.map((_, d) => [{ aval: o, data: Int32Array.of(d) }]);
   const reducer = prim === psumP ? combine.add : prim === pmaxP ? combine.maximum : prim === pminP ? combine.minimum : undefined;
   if (reducer) {
-    const r = newHost(o);
-    const size = r.data.length;
-    for (let i = 0; i < size; i++) {
-      let acc = Number(inputs[0]![0]!.data[i]);
-      for (let d = 1; d < n; d++) acc = reducer(acc, Number(inputs[d]![0]!.data[i]));
-      if (r.data instanceof BigInt64Array) r.data[i] = BigInt(acc);
-      else (r.data as Float64Array)[i] = acc;
-    }
-    return inputs.map(() => [r]);
+    // Through float64 (toNumbers / fromNumbers) so half-precision bit patterns reduce as values.
+    const vals = inputs.map((ins) => toNumbers(ins[0]!));
+    const acc = Float64Array.from(vals[0]!);
+    for (let d = 1; d < n; d++) for (let i = 0; i < acc.length; i++) acc[i] = reducer(acc[i]!, vals[d]![i]!);
+    const r = fromNumbers(acc, o.shape, o.dtype);
+    return inputs.map(() => [{ aval: o, data: r.data }]);
   }
   if (prim === allGatherP) {
     const { axis } = params as GatherParams;

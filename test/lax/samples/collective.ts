@@ -10,6 +10,8 @@ const cases = (n: number): Sample[] => [
   { prims: ["psum"], name: `psum f32 over ${n} devices`, inputs: [{ shape: [n, 2, 3], dtype: "float32" }], fn: (x: Value) => lax.psum(x, "i") },
   { prims: ["psum"], name: `psum int32 over ${n} devices`, inputs: [{ shape: [n, 5], dtype: "int32" }], fn: (x: Value) => lax.psum(x, "i") },
   { prims: ["psum"], name: `psum f64 over ${n} devices`, inputs: [{ shape: [n, 3], dtype: "float64" }], fn: (x: Value) => lax.pmean(x, "i") },
+  { prims: ["psum"], name: `psum f16 over ${n} devices`, inputs: [{ shape: [n, 6], dtype: "float16" }], fn: (x: Value) => lax.psum(x, "i") },
+  { prims: ["pmax"], name: `pmax bf16 over ${n} devices`, inputs: [{ shape: [n, 6], dtype: "bfloat16" }], fn: (x: Value) => lax.pmax(x, "i") },
   { prims: ["pmax"], name: `pmax f32 over ${n} devices`, inputs: [{ shape: [n, 4], dtype: "float32" }], fn: (x: Value) => lax.pmax(x, "i") },
   { prims: ["pmin"], name: `pmin int32 over ${n} devices`, inputs: [{ shape: [n, 4], dtype: "int32" }], fn: (x: Value) => lax.pmin(x, "i") },
   {
