@@ -1,6 +1,7 @@
 // xla-ts: the public entry. See docs/ and ../DESIGN.md for the map.
 export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend, setExecutableCacheSize, executableCacheInfo } from "./core/index.js";
 export { grad, valueAndGrad, vjp, vmap, jvp, jacfwd, jacrev, hessian, customVjp } from "./core/index.js";
+export { pmap, type PmapOptions } from "./core/index.js";
 export type { JitOptions, Jitted, Shape, BackendName } from "./core/index.js";
 export { lax } from "./lax/index.js";
 export { random } from "./random/index.js";

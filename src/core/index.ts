@@ -13,3 +13,4 @@ export { vmap, batchJaxpr, moveaxis, broadcastAxis, batchToFront, type BDim, typ
 export { defineRules, type VjpRule, type BatchRule } from "./primitive.js";
 export { jvp, jacfwd, jacrev, hessian, jvpJaxpr } from "./jvp.js";
 export { customVjp } from "./custom.js";
+export { pmap, type PmapOptions } from "./pmap.js";
