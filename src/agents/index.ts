@@ -6,6 +6,7 @@ import { PPOAgent, makePPOAgent, ppoLoss, PPO_AGENT_SCHEMA } from "./ppo/index.j
 import { gae } from "./common/gae.js";
 import { actorCritic, flattenObs } from "./common/networks.js";
 import { resolveConfig, describeAllowed, schemaTable } from "./common/config.js";
+import * as extensions from "./extensions/index.js";
 
 export type {
   Agent,
@@ -28,11 +29,13 @@ export type { PPOParams, PPOState, PPOLossHyper, PPOLossInput, PPOLossTerms, PPO
 export type { GaeInput, GaeOutput } from "./common/gae.js";
 export type { ActorCritic, ActorCriticOptions, ActorCriticParams } from "./common/networks.js";
 export type { Schema, OptionSpec, OptionKind } from "./common/config.js";
+export { extensions };
 export { PPOAgent, makePPOAgent, ppoLoss, gae, actorCritic, flattenObs, resolveConfig, describeAllowed, schemaTable, PPO_AGENT_SCHEMA };
 
 export const agents = {
   ppo: { Agent: PPOAgent, make: makePPOAgent, loss: ppoLoss, schema: PPO_AGENT_SCHEMA },
   gae,
+  extensions,
   actorCritic,
   resolveConfig,
   schemaTable,

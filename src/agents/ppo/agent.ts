@@ -9,10 +9,14 @@ import { Box, Discrete, type Space } from "../../envs/spaces.js";
 import { initStats, updateStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
 import type { GradientTransformation } from "../../optim/index.js";
 import { resolveConfig } from "../common/config.js";
-import { actorCritic, flattenObs, type ActorCritic, type ActorCriticParams } from "../common/networks.js";
+import { actorCritic, flattenObs, pixelFrames, type ActorCritic, type ActorCriticParams } from "../common/networks.js";
+import { random } from "../../random/index.js";
+import { lax } from "../../lax/index.js";
+import { TWO_CRITIC_SCHEMA, type TwoCriticOptions } from "../extensions/config.js";
+import type { Extension, ExtensionStates } from "../extensions/types.js";
 import type { AgentState, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, type PPOAgentOptions, type PPOLearnerOptions } from "./config.js";
-import { ppoLoss } from "./loss.js";
+import { ppoLoss, valueLoss } from "./loss.js";
 import { ppoOptimizer, ppoUpdate, type PPOLoop } from "./update.js";
 
 export interface PPOParams {
@@ -21,7 +25,12 @@ export interface PPOParams {
   logStd?: Value;
 }
 
-export type PPOState = AgentState<PPOParams, RunningStats, null>;
+/** What PPO keeps besides its params: its extensions' states, by name (null without extensions). */
+export interface PPOExtra {
+  ext: ExtensionStates;
+}
+
+export type PPOState = AgentState<PPOParams, RunningStats, PPOExtra>;
 
 /** Options that may be traced scalars (a swept hyperparameter under vmap). */
 const TRACEABLE = ["clipEps", "valueClipEps", "vfCoef", "entCoef", "lr", "gamma", "gaeLambda", "maxGradNorm", "rewardScale"];
@@ -41,6 +50,10 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly obsShape: readonly number[];
   readonly actionDim: number;
   readonly net: ActorCritic;
+  /** Extensions (RND, SND, symmetry) whose hooks the learner calls; their states live in extra.ext. */
+  readonly extensions: readonly Extension[];
+  /** The intrinsic critic's options, when an extension gives intrinsic rewards (else null: one critic). */
+  readonly twoCritic: TwoCriticOptions | null;
   readonly #obsSpace: string;
   readonly #obsSpaceObj: Space;
   readonly #actionSpace: Space;
@@ -50,7 +63,13 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
    * their defaults; keys of other parts of a config are ignored); gamma, numEnvs, numSteps and
    * totalSteps come from the loop's options when given.
    */
-  constructor(options: Partial<PPOAgentOptions & PPOLearnerOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
+  constructor(
+    options: Partial<PPOAgentOptions & PPOLearnerOptions> & Record<string, unknown>,
+    obsSpace: Space,
+    actionSpace: Space,
+    traced: Record<string, Value> = {},
+    extensions: readonly Extension[] = [],
+  ) {
     const pick = (schema: object) => Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
     for (const k of Object.keys(traced)) if (!TRACEABLE.includes(k)) throw new TypeError(`PPO: ${k} cannot be a traced value (only ${TRACEABLE.join(", ")})`);
     this.traced = Object.freeze({ ...traced });
@@ -71,7 +90,12 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     this.#obsSpace = String(obsSpace);
     this.#obsSpaceObj = obsSpace;
     this.#actionSpace = actionSpace;
-    this.net = actorCritic(this.actionDim, this.options);
+    const names = extensions.map((e) => e.name);
+    if (new Set(names).size !== names.length) throw new TypeError(`PPO: two extensions share a name (${names.join(", ")})`);
+    this.extensions = Object.freeze([...extensions]);
+    this.twoCritic = extensions.some((e) => e.intrinsicRewards) ? resolveConfig<TwoCriticOptions>(TWO_CRITIC_SCHEMA, pick(TWO_CRITIC_SCHEMA), "PPO") : null;
+    if (this.options.torso !== "mlp" && this.options.normalizeObs) throw new TypeError(`PPO: normalizeObs applies to the mlp torso only (torso = "${this.options.torso}" scales pixels to [0, 1))`);
+    this.net = actorCritic(this.actionDim, { ...this.options, valueHeads: this.twoCritic ? 2 : 1 });
     Object.freeze(this);
   }
 
@@ -81,7 +105,7 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
    */
   withOptions(traced: Record<string, Value>): PPOAgent {
     const plain = Object.fromEntries(Object.entries({ ...this.options, ...this.learner, ...this.loop }).filter(([k]) => !(k in this.traced)));
-    return new PPOAgent(plain, this.#obsSpaceObj, this.#actionSpace, { ...this.traced, ...traced });
+    return new PPOAgent({ ...plain, ...(this.twoCritic ?? {}) }, this.#obsSpaceObj, this.#actionSpace, { ...this.traced, ...traced }, this.extensions);
   }
 
   /** A hyperparameter: the traced (swept) value if any, else the option's. */
@@ -104,14 +128,18 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     if (String(obsSpace) !== this.#obsSpace || String(actionSpace) !== String(this.#actionSpace))
       throw new TypeError(`PPO.init: this agent was built for ${this.#obsSpace} → ${this.#actionSpace}, not ${obsSpace} → ${actionSpace}`);
     const flat = [this.obsShape.reduce((a, b) => a * b, 1)];
-    const params: PPOParams = { net: this.net.init(key, flat) };
+    const params: PPOParams = { net: this.net.init(key, this.options.torso === "mlp" ? flat : this.obsShape) };
     if (!this.discrete) params.logStd = np.full([this.actionDim], this.options.initLogStd, "float32");
     const obsNorm = this.options.normalizeObs ? initStats(flat) : null;
-    return { params, obsNorm, extra: null };
+    if (!this.extensions.length) return { params, obsNorm, extra: null };
+    // Keys folded from the agent's key, so PPO's own parameters are those of a plain PPO.
+    const ext = Object.fromEntries(this.extensions.map((e, i) => [e.name, e.init(random.foldIn(key, 0x6578 + i))]));
+    return { params, obsNorm, extra: { ext } };
   }
 
   /** Flattened float observations, normalized when the agent keeps statistics. */
   features(state: PPOState, obs: Value): Value {
+    if (this.options.torso !== "mlp") return pixelFrames(obs, this.obsShape);
     const x = flattenObs(obs, this.obsShape);
     const s = state.obsNorm;
     if (!s) return x;
@@ -120,6 +148,17 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
 
   /** The policy distribution and the values for a batch of observations. */
   policy(state: PPOState, obs: Value): [Policy, Value] {
+    const [pi, v] = this.#heads(state, obs);
+    return [pi, this.twoCritic ? np.get(v, "...", 0) : v];
+  }
+
+  /** The policy's outputs (Discrete: logits; Box: means) for observations [N, ...]. */
+  actorOutput(params: PPOParams, state: PPOState, obs: Value): Value {
+    return this.net.apply(params.net, this.features(state, obs))[0];
+  }
+
+  // The policy and every value head ([...] with one critic, [..., 2] with two: extrinsic, intrinsic).
+  #heads(state: PPOState, obs: Value): [Policy, Value] {
     const [out, v] = this.net.apply(state.params.net, this.features(state, obs));
     if (this.discrete) return [new Categorical(out), v];
     const scale = np.exp(state.params.logStd!);
@@ -133,9 +172,10 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   }
 
   computeActions(state: PPOState, batch: SampleBatch, key: Value): [Value, Extras] {
-    const [pi, value] = this.policy(state, batch.obs);
+    const [pi, v] = this.#heads(state, batch.obs);
     const a = pi instanceof TanhNormal ? pi.base().sample(key) : pi.sample(key);
-    return [a, { logProb: this.#logProb(pi, a), value }];
+    if (!this.twoCritic) return [a, { logProb: this.#logProb(pi, a), value: v }];
+    return [a, { logProb: this.#logProb(pi, a), value: np.get(v, "...", 0), valueInt: np.get(v, "...", 1) }];
   }
 
   evaluateActions(state: PPOState, batch: SampleBatch, _key: Value): [Value, Extras] {
@@ -143,7 +183,15 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     return [pi instanceof TanhNormal ? pi.base().mode() : pi.mode(), {}];
   }
 
+  /** The (extrinsic) values of observations. */
   values(state: PPOState, obs: Value): Value {
+    const v = this.net.value(state.params.net, this.features(state, obs));
+    return this.twoCritic ? np.get(v, "...", 0) : v;
+  }
+
+  /** Both critics' values [..., 2] (extrinsic, intrinsic); only with two critics. */
+  allValues(state: PPOState, obs: Value): Value {
+    if (!this.twoCritic) throw new TypeError("PPO.allValues: this agent has one critic (no extension gives intrinsic rewards)");
     return this.net.value(state.params.net, this.features(state, obs));
   }
 
@@ -163,15 +211,29 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
 
   /** PPO's loss; batch.extras carries logProb and value from the rollout, and advantages and targets from GAE. */
   loss(state: PPOState, batch: FullSampleBatch, key: Value): LossDict {
-    const [pi, values] = this.policy(state, batch.obs);
+    // Extensions may extend the minibatch (symmetry's mirrored samples) and add loss terms.
+    const originalSize = (batch.obs as Value).shape[0]!;
+    for (const e of this.extensions) if (e.augment) batch = e.augment(batch);
+    const [pi, v] = this.#heads(state, batch.obs);
+    const values = this.twoCritic ? np.get(v, "...", 0) : v;
     const ex = batch.extras;
     const o = this.options;
     const entropy = pi instanceof TanhNormal ? pi.entropy(key) : pi.entropy();
-    const terms = ppoLoss(
-      { logProb: this.#logProb(pi, batch.actions), oldLogProb: ex.logProb, advantages: ex.advantages, values, oldValues: ex.value, targets: ex.targets, entropy },
-      { ...o, valueClipEps: o.valueClipEps ?? o.clipEps },
-    );
-    return { ...terms };
+    const hyper = { ...o, valueClipEps: o.valueClipEps ?? o.clipEps };
+    const terms: LossDict = { ...ppoLoss({ logProb: this.#logProb(pi, batch.actions), oldLogProb: ex.logProb, advantages: ex.advantages, values, oldValues: ex.value, targets: ex.targets, entropy }, hyper) };
+    if (this.twoCritic) {
+      // The intrinsic critic's loss, clipped the same way, weighted as the extrinsic one.
+      const valueLossInt = valueLoss(np.get(v, "...", 1), ex.valueInt!, ex.targetsInt!, hyper);
+      terms.valueLossInt = valueLossInt;
+      terms.total = np.add(terms.total, np.multiply(hyper.vfCoef, valueLossInt));
+    }
+    for (const e of this.extensions) {
+      if (!e.policyLoss) continue;
+      const r = e.policyLoss((obs) => this.actorOutput(state.params, state, obs), batch, originalSize);
+      terms.total = np.add(terms.total, r.loss);
+      for (const [k, m] of Object.entries(r.metrics)) terms[k.replace(/^loss\//, "")] = m;
+    }
+    return terms;
   }
 }
 

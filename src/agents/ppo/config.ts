@@ -17,6 +17,7 @@ export interface PPOAgentOptions {
   squash: boolean;
   initLogStd: number;
   normalizeObs: boolean;
+  torso: "mlp" | "nature" | "impala";
 }
 
 /** The learner's options (how a rollout is turned into gradient steps). */
@@ -45,6 +46,7 @@ export const PPO_AGENT_SCHEMA: Schema = {
   squash: { kind: "bool", default: false, doc: "Box actions: tanh-squash the Gaussian and rescale it to the bounds (else clip the sample to them)" },
   initLogStd: { kind: "number", default: 0, doc: "Box actions: initial log standard deviation (a learned, state-independent vector)" },
   normalizeObs: { kind: "bool", default: false, doc: "normalize observations by running mean and variance (kept in the agent state)" },
+  torso: { kind: "enum", default: "mlp", values: ["mlp", "nature", "impala"], doc: "mlp: flattened observations through MLPs; nature / impala: a CNN shared by the heads on channels-last frames (uint8 scaled to [0, 1); [C, H, W] stacks moved last)" },
 };
 
 export const PPO_LEARNER_SCHEMA: Schema = {
