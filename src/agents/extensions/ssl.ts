@@ -1,6 +1,6 @@
 // The self-supervised losses of SND (Self-supervised Network Distillation, the RLAgents
 // notes) on embeddings [N, E], and its augmentations. Written from the papers' definitions;
-// tools/ssl_fixture.py transcribes VICReg and InfoNCE in JAX for the tests' fixture.
+// tools/fixtures_snd_ssl.py transcribes VICReg and InfoNCE in JAX for the tests' fixture.
 import type { Value } from "../../core/values.js";
 import { lax } from "../../lax/index.js";
 import { numpy as np } from "../../numpy/index.js";
