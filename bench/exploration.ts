@@ -69,7 +69,7 @@ const AGENTS: Record<string, Record<string, unknown>> = {
  * (Deep Sea's info.badEpisode) and a bitmask of the rooms seen (MultiRoom's info.room).
  */
 class ExplorationWorkflow extends OnPolicyWorkflow<PPOConfig> {
-  update(state: OnPolicyState): [Metrics, OnPolicyState] {
+  override update(state: OnPolicyState): [Metrics, OnPolicyState] {
     const ks = random.split(state.key, 3);
     const agent = this.agent;
     const [end, [traj, seen]] = lax.scan(

@@ -6,7 +6,7 @@ import type { Environment } from "../envs/types.js";
 import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../workflows/algorithm.js";
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
-import { PPO_RND_ALGORITHM, PPO_SND_ALGORITHM } from "../agents/ppo/curiosity.js";
+import { PPO_RND_ALGORITHM, PPO_SND_ALGORITHM, RANDAL_ALGORITHM } from "../agents/ppo/curiosity.js";
 
 const REGISTRY = new Map<string, AlgorithmSpec<any>>();
 
@@ -18,7 +18,7 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
 }
 
 for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
-for (const spec of [PPO_RND_ALGORITHM, PPO_SND_ALGORITHM]) registerAlgorithm(spec);
+for (const spec of [PPO_RND_ALGORITHM, PPO_SND_ALGORITHM, RANDAL_ALGORITHM]) registerAlgorithm(spec);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {

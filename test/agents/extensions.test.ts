@@ -61,7 +61,7 @@ describe("RND", () => {
   it("networks: ELU MLPs with zero biases; the predictor's masked loss is the MSE at proportion 1 and a mean over kept elements below", () => {
     const d = new Distillation(spaces, rndOpts({ rndUpdateProportion: 1 }), loop);
     const s = d.init(random.key(0));
-    for (const layer of [...s.predictor, ...s.target]) expect(host(layer.bias).every((b) => b === 0)).toBe(true);
+    for (const layer of [...s.predictor, ...s.target]) expect(host(layer.bias!).every((b) => b === 0)).toBe(true);
     const x = random.normal(random.key(2), [6, 3]);
     const diff = np.subtract(d.predictorNet.apply(s.predictor, x), d.targetNet.apply(s.target, x));
     const mse = num(np.mean(np.square(diff)));

@@ -18,4 +18,25 @@ export const TARGETS: Target[] = [
     config: { env: "Pendulum-v1", numEnvs: 4, numSteps: 1024, epochs: 10, numMinibatches: 32, gamma: 0.9, lr: 1e-3, entCoef: 0, clipValue: false, totalSteps: 200_000, evalEpisodes: 20 },
     threshold: -300,
   },
+  {
+    name: "PPO-RND DeepSea-10",
+    // bench/exploration.ts's settings: PPO alone never finds the treasure at this budget (0/3 seeds).
+    config: {
+      algo: "ppo-rnd",
+      env: "DeepSea-bsuite",
+      envOptions: { size: 10 },
+      numEnvs: 16,
+      numSteps: 10,
+      gamma: 0.99,
+      lr: 5e-4,
+      annealLr: false,
+      hiddenSizes: [64, 64],
+      rndPredictorHidden: [64, 64],
+      rndTargetHidden: [64],
+      rndEmbedding: 32,
+      totalSteps: 16_000,
+      evalEpisodes: 4,
+    },
+    threshold: 0.9,
+  },
 ];

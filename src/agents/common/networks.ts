@@ -32,6 +32,10 @@ export interface ActorCritic {
   /** [policy outputs [..., outputs], values [...]]. */
   apply(params: ActorCriticParams, obs: Value): [Value, Value];
   value(params: ActorCriticParams, obs: Value): Value;
+  /** The shared torso's output (CNN torsos and sharedTorso only), [..., featureSize]. */
+  features?(params: ActorCriticParams, obs: Value): Value;
+  /** The width of `features`, for observations of this shape. */
+  featureSize?(obsShape: readonly number[]): number;
 }
 
 /** obs → float32, flattened to one feature axis after the leading batch axes. */
@@ -107,6 +111,8 @@ export function actorCritic(outputs: number, opts: ActorCriticOptions = {}): Act
         return [pHead.apply(p.policyHead, h), squeeze(vHead.apply(p.valueHead, h))];
       },
       value: (p, obs) => squeeze(vHead.apply(p.valueHead, torso.apply(p.torso, obs))),
+      features: (p, obs) => torso.apply(p.torso, obs),
+      featureSize: () => hidden[hidden.length - 1]!,
     };
   }
   const actor = mlp(outputs, 0.01);
@@ -142,5 +148,7 @@ function cnnActorCritic(outputs: number, torso: "nature" | "impala", heads: numb
       return [pHead.apply(p.policyHead, h), valueOut(vHead.apply(p.valueHead, h))];
     },
     value: (p, x) => valueOut(vHead.apply(p.valueHead, encoder.apply(p.torso, x))),
+    features: (p, x) => encoder.apply(p.torso, x),
+    featureSize: (obsShape) => encoder.outputShape(frameShape(obsShape))[0]!,
   };
 }

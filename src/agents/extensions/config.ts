@@ -92,3 +92,32 @@ export interface SymmetryOptions {
   symmetryMirrorLoss: boolean;
   symmetryCoef: number;
 }
+
+/** UNREAL's auxiliary tasks (rlib RANDAL's options). */
+export const UNREAL_SCHEMA: Schema = {
+  pixelControl: { kind: "bool", default: true, doc: "the pixel-control task (Q_aux over a grid of cells, n-step Q targets on the mean absolute pixel change)" },
+  pcWeight: { kind: "number", default: 1, min: 0, doc: "weight of the pixel-control loss (rlib's PC)" },
+  rpWeight: { kind: "number", default: 1, min: 0, doc: "weight of the reward-prediction loss (rlib's RP)" },
+  vrWeight: { kind: "number", default: 1, min: 0, doc: "weight of the value-replay loss (rlib's VR)" },
+  replayLength: { kind: "int", default: 2000, min: 1, doc: "steps of recent frames kept for the auxiliary tasks (over all environments)" },
+  initObsSteps: { kind: "int", default: 600, min: 0, doc: "steps in the replay before the auxiliary losses start" },
+  normPixelReward: { kind: "bool", default: true, doc: "min–max normalize pixels (by the smallest and largest seen) before pixel-control rewards" },
+  pcCellSize: { kind: "int", default: 4, min: 1, doc: "side of the pixel-control cells (must divide the frame's height and width)" },
+  auxNSteps: { kind: "int", default: 5, min: 1, doc: "length n of the replayed sequences (n-step targets of pixel control and value replay)" },
+  auxSequences: { kind: "int", default: 8, min: 1, doc: "replayed sequences (and reward-prediction samples) per minibatch" },
+  auxGamma: { kind: "number", default: 0.99, min: 0, max: 1, doc: "discount of the auxiliary n-step targets" },
+};
+
+export interface UnrealOptionsConfig {
+  pixelControl: boolean;
+  pcWeight: number;
+  rpWeight: number;
+  vrWeight: number;
+  replayLength: number;
+  initObsSteps: number;
+  normPixelReward: boolean;
+  pcCellSize: number;
+  auxNSteps: number;
+  auxSequences: number;
+  auxGamma: number;
+}

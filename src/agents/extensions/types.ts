@@ -10,7 +10,10 @@
 //                     optimizer on the rollout (RND's predictor, SND's target and predictor);
 //   augment           per minibatch: a larger minibatch (symmetry's mirrored samples);
 //   policyLoss        per minibatch: a term added to the agent's loss, given the actor's
-//                     output as a function of observations (symmetry's mirror loss).
+//                     output as a function of observations (symmetry's mirror loss);
+//   initHeads +       heads on the agent's own features, trained by the agent's optimizer
+//   auxLoss           with it (params.aux[name]): a loss per minibatch from the extension's
+//                     state (UNREAL's auxiliary tasks on a replay of recent frames).
 //
 // Every method is pure and traceable, and reports its metrics under names of its own
 // ("rnd/reward", "loss/rnd"...). An agent supports extensions by calling these hooks; PPO
@@ -30,6 +33,8 @@ export interface ExtensionSpaces {
   actionDim: number;
   /** Parallel environments of the rollouts (for per-environment running returns). */
   numEnvs: number;
+  /** The observations' dtype (default float32), for buffers of them. */
+  obsDtype?: "float32" | "uint8";
 }
 
 export interface IntrinsicResult<S> {
@@ -53,6 +58,18 @@ export interface Extension<S = unknown> {
    * observations [N, ...]; `originalSize` is N before any augmentation.
    */
   policyLoss?(actor: (obs: Value) => Value, mb: FullSampleBatch, originalSize: number): { loss: Value; metrics: Metrics };
+  /** Params of heads on the agent's features (width `featureSize`), trained by the agent's optimizer. */
+  initHeads?(key: Value, featureSize: number): unknown;
+  /** A loss on those heads (and, through `model`, on the agent's torso), per minibatch. */
+  auxLoss?(heads: unknown, model: AgentModel, state: S, key: Value): { loss: Value; metrics: Metrics };
+}
+
+/** What auxiliary losses see of the agent, under the parameters being differentiated. */
+export interface AgentModel {
+  /** The shared torso's features of observations [N, ...] → [N, F]. */
+  features(obs: Value): Value;
+  /** The (extrinsic) value of observations [N, ...] → [N]. */
+  value(obs: Value): Value;
 }
 
 /** The extension states an agent carries, by extension name. */

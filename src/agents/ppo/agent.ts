@@ -23,6 +23,8 @@ export interface PPOParams {
   net: ActorCriticParams;
   /** Box actions only: the Gaussian's log standard deviation, [actionDim]. */
   logStd?: Value;
+  /** Extensions' heads on the shared torso (UNREAL's auxiliary tasks), by extension name. */
+  aux?: Record<string, unknown>;
 }
 
 /** What PPO keeps besides its params: its extensions' states, by name (null without extensions). */
@@ -96,6 +98,9 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     this.twoCritic = extensions.some((e) => e.intrinsicRewards) ? resolveConfig<TwoCriticOptions>(TWO_CRITIC_SCHEMA, pick(TWO_CRITIC_SCHEMA), "PPO") : null;
     if (this.options.torso !== "mlp" && this.options.normalizeObs) throw new TypeError(`PPO: normalizeObs applies to the mlp torso only (torso = "${this.options.torso}" scales pixels to [0, 1))`);
     this.net = actorCritic(this.actionDim, { ...this.options, valueHeads: this.twoCritic ? 2 : 1 });
+    const withHeads = extensions.filter((e) => e.initHeads);
+    if (withHeads.length && !this.net.features)
+      throw new TypeError(`PPO: the ${withHeads.map((e) => e.name).join(", ")} extension trains heads on a shared torso: use torso = "nature" or "impala", or sharedTorso = true`);
     Object.freeze(this);
   }
 
@@ -132,6 +137,11 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     if (!this.discrete) params.logStd = np.full([this.actionDim], this.options.initLogStd, "float32");
     const obsNorm = this.options.normalizeObs ? initStats(flat) : null;
     if (!this.extensions.length) return { params, obsNorm, extra: null };
+    const heads = this.extensions.filter((e) => e.initHeads);
+    if (heads.length) {
+      const size = this.net.featureSize!(this.options.torso === "mlp" ? flat : this.obsShape);
+      params.aux = Object.fromEntries(heads.map((e, i) => [e.name, e.initHeads!(random.foldIn(key, 0x617578 + i), size)]));
+    }
     // Keys folded from the agent's key, so PPO's own parameters are those of a plain PPO.
     const ext = Object.fromEntries(this.extensions.map((e, i) => [e.name, e.init(random.foldIn(key, 0x6578 + i))]));
     return { params, obsNorm, extra: { ext } };
@@ -233,6 +243,13 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
       terms.total = np.add(terms.total, r.loss);
       for (const [k, m] of Object.entries(r.metrics)) terms[k.replace(/^loss\//, "")] = m;
     }
+    this.extensions.forEach((e, i) => {
+      if (!e.auxLoss) return;
+      const model = { features: (obs: Value) => this.net.features!(state.params.net, this.features(state, obs)), value: (obs: Value) => this.values(state, obs) };
+      const r = e.auxLoss(state.params.aux![e.name], model, state.extra!.ext[e.name], random.foldIn(key, 0x617578 + i));
+      terms.total = np.add(terms.total, r.loss);
+      for (const [k, m] of Object.entries(r.metrics)) terms[k.replace(/^loss\//, "")] = m;
+    });
     return terms;
   }
 }

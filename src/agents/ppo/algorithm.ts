@@ -22,6 +22,7 @@ export function makeRunAgent(c: PPOConfig, env: Environment, hyper: Hyper): PPOA
     discrete: act instanceof Discrete,
     actionDim: act instanceof Discrete ? act.n : ((act as { shape: readonly number[] }).shape[0] ?? 1),
     numEnvs: c.numEnvs,
+    obsDtype: (obs as { dtype?: string }).dtype === "uint8" ? ("uint8" as const) : ("float32" as const),
   };
   const ext = buildExtensions(cfg, spaces, { epochs: c.epochs, numMinibatches: c.numMinibatches, gammaInt: typeof cfg.gammaInt === "number" ? cfg.gammaInt : 0.99 });
   return new PPOAgent(cfg, obs, act, { ...hyper }, ext);

@@ -101,7 +101,7 @@ export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates
   };
   const [learned, terms] = lax.scan(epoch, { params: state.params, optState: optStates.model, key: ctx.key }, null, { length: l.epochs });
   metrics.lr = ppoLearningRate(agent, ctx.counters.iterations);
-  for (const [k, v] of Object.entries(terms)) metrics[`loss/${k}`] = np.mean(v);
+  for (const [k, v] of Object.entries(terms)) metrics[k.includes("/") ? k : `loss/${k}`] = np.mean(v);
   // Extensions' own learning (RND's predictor, SND's target), each with its own optimizer.
   agent.extensions.forEach((e, i) => {
     if (!e.learn) return;
