@@ -9,7 +9,9 @@
 // seeds, after the same number of steps.
 //
 //   npx tsx bench/exploration.ts [--seeds 0,1,2] [--episodes 600] [--sizes 10,14,20,30]
-//                                [--multiroom-steps 40000] [--only ppo,ppo-rnd] [--skip-multiroom]
+//                                [--multiroom-steps 40000] [--only ppo,ppo-rnd,randal] [--skip-multiroom]
+//                                [--set key=value,...] [--out NAME]
+// (--sizes "" skips Deep Sea; randal is run on MultiRoom only by default below.)
 //
 // Prints a markdown table and writes bench/results/exploration.json.
 import type { Value } from "../src/core/values.js";
@@ -35,7 +37,7 @@ function arg(name: string, def: string): string {
 }
 const SEEDS = arg("seeds", "0,1,2").split(",").map(Number);
 const EPISODES = Number(arg("episodes", "600"));
-const SIZES = arg("sizes", "10,14,20,30").split(",").map(Number);
+const SIZES = arg("sizes", "10,14,20,30").split(",").filter(Boolean).map(Number);
 const MR_STEPS = Number(arg("multiroom-steps", "40000"));
 const ONLY = arg("only", "ppo,ppo-rnd,ppo-snd-v,ppo-snd-vic").split(",");
 const SKIP_MR = process.argv.includes("--skip-multiroom");
@@ -62,6 +64,8 @@ const AGENTS: Record<string, Record<string, unknown>> = {
   "ppo-rnd": { algo: "ppo-rnd", gamma: 0.99, ...DISTILL },
   "ppo-snd-v": { algo: "ppo-snd", sndVariant: "v", gamma: 0.99, ...DISTILL },
   "ppo-snd-vic": { algo: "ppo-snd", sndVariant: "vic", gamma: 0.99, ...DISTILL },
+  // RANDAL's heads need a shared torso: here one MLP (a CNN is too slow for this machine).
+  randal: { algo: "randal", gamma: 0.99, torso: "mlp", sharedTorso: true, pcCellSize: 4, ...DISTILL },
 };
 
 /**
