@@ -7,6 +7,7 @@ import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../wor
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
 import { PPO_RND_ALGORITHM, PPO_SND_ALGORITHM, RANDAL_ALGORITHM } from "../agents/ppo/curiosity.js";
+import { DQN_ALGORITHM } from "../agents/dqn/algorithm.js";
 
 const REGISTRY = new Map<string, AlgorithmSpec<any>>();
 
@@ -17,8 +18,12 @@ export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>):
   REGISTRY.set(spec.name, spec);
 }
 
-for (const spec of [PPO_ALGORITHM]) registerAlgorithm(spec);
-for (const spec of [PPO_RND_ALGORITHM, PPO_SND_ALGORITHM, RANDAL_ALGORITHM]) registerAlgorithm(spec);
+// The built-in algorithms, one line each.
+registerAlgorithm(PPO_ALGORITHM);
+registerAlgorithm(DQN_ALGORITHM);
+registerAlgorithm(PPO_RND_ALGORITHM);
+registerAlgorithm(PPO_SND_ALGORITHM);
+registerAlgorithm(RANDAL_ALGORITHM);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {

@@ -60,6 +60,10 @@ export const workflows = {
   evaluateEpisodes,
   rollout,
   replay: { init: replayInit, add: replayAdd, sample: replaySample, gather: replayGather, rows: replayRows },
+  algorithmSchema,
+  COMMON_SCHEMA,
+  ON_POLICY_LOOP_SCHEMA,
+  OFF_POLICY_LOOP_SCHEMA,
 };
 
 // Run outputs and logging (the CLI's building blocks), for library users.

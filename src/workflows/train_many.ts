@@ -59,7 +59,7 @@ export function trainFunction<S extends WorkflowState>(wf: Workflow<S>, evalEver
     const w = sweepKey && hv !== undefined ? wf.withHyper({ [sweepKey]: hv }) : wf;
     const [state, [metrics, evals]] = lax.scan(
       (st: S, doEval: Value): [S, [Metrics, Value]] => {
-        const [m, next] = w.update(st);
+        const [m, next] = w.updateCounted(st);
         const ev = lax.cond(
           doEval,
           (s: S) => np.mean(w.evaluatePure(s.agentState, w.evalKey(s)).returns),

@@ -166,11 +166,11 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
       const name = `${this.constructor.name}.step`;
       f =
         n === 1
-          ? jit((s: S) => this.#withCounters(s), { donate: [0], name })
+          ? jit((s: S) => this.updateCounted(s), { donate: [0], name })
           : jit(
               (s: S) => {
                 const [last, ms] = lax.scan((st: S, _: null): [S, Metrics] => {
-                  const [m, next] = this.#withCounters(st);
+                  const [m, next] = this.updateCounted(st);
                   return [next, m];
                 }, s, null, { length: n });
                 return [ms, last] as [Metrics, S];
@@ -182,7 +182,8 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     return f(state);
   }
 
-  #withCounters(s: S): [Metrics, S] {
+  /** `update` with the counters after it added to the metrics (what step, stepMany and trainMany report). Pure. */
+  updateCounted(s: S): [Metrics, S] {
     const [m, next] = this.update(s);
     return [{ ...m, ...this.counterMetrics(next.counters) }, next];
   }
