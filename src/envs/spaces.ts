@@ -6,6 +6,7 @@ import { Array as ConcreteArray, Value } from "../core/values.js";
 import { ShapedArray, isFloatDtype, isIntDtype, sizeOf, type Shape } from "../core/aval.js";
 import { fromNumbers, toNumbers } from "../core/host.js";
 import { numpy as np } from "../numpy/index.js";
+import { asIndexArray } from "../numpy/creation.js";
 import { random } from "../random/index.js";
 import type { DType } from "../xla/dtype.js";
 
@@ -31,12 +32,15 @@ function boolScalar(b: boolean): Value {
   return new ConcreteArray(new ShapedArray([], "bool"), { host: fromNumbers([b ? 1 : 0], [], "bool").data });
 }
 
-/** x as an array, or undefined when it is not array-like (a JS number becomes weak). */
+/**
+ * x as an array, or undefined when it is not array-like. JS numbers are read as gymnasium
+ * reads Python numbers (integral -> int32, a bare number weak), not as np.array's float32.
+ */
 function asValue(x: unknown): Value | undefined {
   if (x instanceof Value) return x;
   if (typeof x === "number" || typeof x === "boolean" || Array.isArray(x) || ArrayBuffer.isView(x)) {
     try {
-      return np.array(x as never);
+      return asIndexArray("contains", x as never);
     } catch {
       return undefined;
     }
