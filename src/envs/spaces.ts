@@ -13,14 +13,15 @@ import type { DType } from "../xla/dtype.js";
 /** What a space holds: an array, or a record / list of them for Dict and Tuple spaces. */
 export type SpaceValue = Value | { [k: string]: SpaceValue } | SpaceValue[];
 
-export interface Space {
+/** A space whose samples are `T` (an array for Discrete / Box / MultiDiscrete, which is what env.step takes). */
+export interface Space<T extends SpaceValue = SpaceValue> {
   readonly kind: "discrete" | "box" | "multiDiscrete" | "dict" | "tuple";
   /** Shape of one value ([] for Discrete); undefined for Dict / Tuple. */
   readonly shape: Shape | undefined;
   /** dtype of one value; undefined for Dict / Tuple. */
   readonly dtype: DType | undefined;
   /** A random element (traced: it jits and vmaps over keys). */
-  sample(key: Value): SpaceValue;
+  sample(key: Value): T;
   /** A bool scalar: is `x` an element of the space? */
   contains(x: unknown): Value;
   toString(): string;
@@ -85,7 +86,7 @@ function sameShape(a: Shape, b: Shape): boolean {
 // --- Discrete -----------------------------------------------------------------------------
 
 /** The integers start, ..., start + n - 1 (int32 scalars). */
-export class Discrete implements Space {
+export class Discrete implements Space<Value> {
   readonly kind = "discrete" as const;
   readonly shape: Shape = [];
   readonly dtype: DType = "int32";
@@ -140,7 +141,7 @@ function flatBound(what: string, b: Bound, shape: Shape | undefined): { values: 
  * A box in R^shape (or an integer lattice for integer dtypes): low <= x <= high elementwise.
  * Bounds are numbers (broadcast to `shape`) or nested arrays; +-Infinity marks unbounded sides.
  */
-export class Box implements Space {
+export class Box implements Space<Value> {
   readonly kind = "box" as const;
   readonly shape: Shape;
   readonly lowValues: readonly number[];
@@ -225,7 +226,7 @@ export class Box implements Space {
 // --- MultiDiscrete ------------------------------------------------------------------------
 
 /** Arrays of integers, entry i in start[i] .. start[i] + nvec[i] - 1 (int32). */
-export class MultiDiscrete implements Space {
+export class MultiDiscrete implements Space<Value> {
   readonly kind = "multiDiscrete" as const;
   readonly dtype: DType = "int32";
   readonly shape: Shape;
@@ -316,6 +317,8 @@ export class TupleSpace implements Space {
  * axis, Discrete becomes MultiDiscrete([n]), MultiDiscrete gains a leading axis, Dict / Tuple
  * batch each member.
  */
+export function batchSpace(space: Space<Value>, n: number): Space<Value>;
+export function batchSpace(space: Space, n: number): Space;
 export function batchSpace(space: Space, n: number): Space {
   if (!Number.isInteger(n) || n < 1) throw new TypeError(`batchSpace: n must be a positive integer, got ${n}`);
   if (space instanceof Box) {

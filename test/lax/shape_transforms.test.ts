@@ -27,7 +27,7 @@ const take0: GatherDimensionNumbers = { offsetDims: [1], collapsedSliceDims: [0]
 
 /** Cotangents of all inputs of f for a cotangent of ones. */
 function vjpOnes(f: (a: Value, ...xs: Value[]) => Value, ...xs: Value[]): number[][] {
-  const [out, back] = vjp(f, ...xs);
+  const [out, back] = vjp(f, xs[0]!, ...xs.slice(1));
   return (back(mk(new Float64Array((out as Value).size).fill(1), (out as Value).shape, (out as Value).dtype) as never) as Value[]).map(vals);
 }
 
