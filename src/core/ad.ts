@@ -257,7 +257,7 @@ function valueAndGradUntyped(f: AnyFn, opts: GradOptions) {
     const t = traceAndLinearize(g, diffArgs, `grad(${name})`);
     const outs = t.lin.outs;
     const value = outs[0]!;
-    if (!value || value.aval.shape.length !== 0 || !isFloatDtype(value.aval.dtype) || (!opts.hasAux && outs.length !== 1))
+    if (value === undefined || value.aval.shape.length !== 0 || !isFloatDtype(value.aval.dtype) || (!opts.hasAux && outs.length !== 1))
       throw new TypeError(
         `grad(${name}): the function must return a scalar float (got ${outs.map((o) => String(o.aval)).join(", ")}); use vjp for non-scalar outputs`,
       );

@@ -87,7 +87,7 @@ export function currentTrace(): Trace | undefined {
 /** Applies a primitive: staged into the innermost trace, or evaluated eagerly. */
 export function bind(prim: Primitive, inputs: readonly Value[], params: object = {}): Value[] {
   const top = stack[stack.length - 1];
-  if (!top) {
+  if (top === undefined) {
     const arrays = inputs.map((x) => {
       if (x instanceof Array) return x;
       if (x instanceof Tracer)

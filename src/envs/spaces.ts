@@ -154,7 +154,7 @@ export class Box implements Space<Value> {
   ) {
     if (!isFloatDtype(dtype) && !isIntDtype(dtype)) throw new TypeError(`Box: dtype must be a float or integer dtype, got ${dtype}`);
     let lo = flatBound("low", low, shape);
-    let hi = flatBound("high", high, shape ?? (typeof low !== "number" ? lo.shape : undefined));
+    const hi = flatBound("high", high, shape ?? (typeof low !== "number" ? lo.shape : undefined));
     if (typeof low === "number" && !shape) lo = flatBound("low", low, hi.shape);
     if (!sameShape(lo.shape, hi.shape)) throw new TypeError(`Box: low has shape ${shapeStr(lo.shape)} but high has ${shapeStr(hi.shape)}`);
     this.shape = lo.shape;

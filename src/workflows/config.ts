@@ -70,7 +70,7 @@ export const ON_POLICY_ALGORITHMS: Record<string, Algorithm> = {
 /** The config schema of an algorithm (options and defaults). */
 export function configSchema(algo = "ppo"): Schema {
   const a = ON_POLICY_ALGORITHMS[algo];
-  if (!a) throw new TypeError(`config: algo = ${JSON.stringify(algo)} is not allowed: algo must be one of ${Object.keys(ON_POLICY_ALGORITHMS).map((k) => JSON.stringify(k)).join(", ")}`);
+  if (a === undefined) throw new TypeError(`config: algo = ${JSON.stringify(algo)} is not allowed: algo must be one of ${Object.keys(ON_POLICY_ALGORITHMS).map((k) => JSON.stringify(k)).join(", ")}`);
   return a.schema;
 }
 

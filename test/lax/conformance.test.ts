@@ -3,9 +3,7 @@
 // and (4) abstract evaluation predicts the real outputs' shapes and dtypes.
 import { describe, expect, it } from "vitest";
 import { Array, ShapedArray, jit, makeJaxpr, primitives, setBackend, type Value } from "../../src/core/index.js";
-import { fromNumbers } from "../../src/core/host.js";
 import { toNumbers } from "../../src/core/host.js";
-import type { Sample, InputSpec } from "./samples/types.js";
 import { allSamples } from "./samples/index.js";
 import { makeInputs } from "./samples/gen.js";
 

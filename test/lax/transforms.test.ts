@@ -4,8 +4,7 @@
 // (2) vmap: a batch of three input sets (one operand left unbatched) equals a loop of calls.
 // A sample is checked only when every primitive it uses has the rule in question.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Array, ShapedArray, getPrimitive, primitives, setBackend, backendName, vjp, vmap, type Value } from "../../src/core/index.js";
-import { fromNumbers, toNumbers } from "../../src/core/host.js";
+import { Array, getPrimitive, primitives, setBackend, backendName, vjp, vmap, type Value } from "../../src/core/index.js";
 import { allSamples } from "./samples/index.js";
 import { makeInputs } from "./samples/gen.js";
 import { asList, expectClose, mk, nums, stackAt } from "./samples/check.js";

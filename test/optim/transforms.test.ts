@@ -14,7 +14,7 @@ describe("masks", () => {
   it("a mask function: weight decay on kernels only", () => {
     const p = params();
     const g = grads();
-    const tx = optim.addDecayedWeights(0.1, (t: any) => ({ dense: { kernel: true, bias: false } }));
+    const tx = optim.addDecayedWeights(0.1, (_t: any) => ({ dense: { kernel: true, bias: false } }));
     const [u] = tx.update(g, tx.init(p), p);
     expectTreeClose(u, { dense: { kernel: np.add(g.dense.kernel, np.multiply(0.1, p.dense.kernel)), bias: g.dense.bias } }, 1e-7, 0);
   });
