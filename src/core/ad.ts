@@ -77,10 +77,7 @@ export function linearizeJaxpr(j: Jaxpr, consts: readonly Value[], args: readonl
       if (outCts.every((c) => c === null)) continue;
       const rule = e.prim.vjp;
       if (!rule)
-        throw new Error(
-          `grad: primitive "${e.prim.name}" has no VJP rule, so it cannot be differentiated` +
-            (e.prim.name === "while" ? "; reverse-mode through lax.whileLoop is not defined: use lax.scan or lax.forLoop with a static trip count" : ""),
-        );
+        throw new Error(`grad: primitive "${e.prim.name}" has no VJP rule, so it cannot be differentiated${e.prim.notDifferentiable !== undefined ? `: ${e.prim.notDifferentiable}` : ""}`);
       const filled = outCts.map((c, i) => c ?? zerosLike(e.outputs[i]!.aval));
       const inCts = rule(
         filled,

@@ -25,7 +25,7 @@ function jvpByTranspose(e: Eqn, ins: readonly Value[], outs: readonly Value[], t
   const rule = e.prim.vjp;
   if (!rule)
     throw new Error(
-      `jvp: primitive "${e.prim.name}" has no VJP rule; forward mode here is computed by transposing VJP rules, so it cannot be differentiated`,
+      `jvp: primitive "${e.prim.name}" has no VJP rule; forward mode here is computed by transposing VJP rules, so it cannot be differentiated${e.prim.notDifferentiable !== undefined ? `: ${e.prim.notDifferentiable}` : ""}`,
     );
   const uAvals = e.outputs.filter((_, i) => floatOut[i]).map((v) => v.aval);
   const withT = tins.flatMap((t, i) => (t ? [i] : []));
