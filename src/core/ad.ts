@@ -169,8 +169,12 @@ export function vjp<F extends Fn>(f: F, ...primals: LooseArgs<Parameters<F>>): [
 
 // --- the types of transformed functions ---------------------------------------------------
 
-/** A function of pytrees of arrays: what the transformations take (typed from its parameters). */
-export type Fn = (...args: never[]) => unknown;
+/**
+ * A function of pytrees of arrays: what the transformations take; the transformed function is
+ * typed from its parameters. (`any[]` only in this constraint: an unannotated lambda's
+ * parameters are then `any`, as for jit and vmap, rather than `never`.)
+ */
+export type Fn = (...args: any[]) => unknown;
 type AnyFn = (...args: unknown[]) => unknown;
 // The one place a typed function is called with arguments checked at run time (pytrees).
 const untyped = (f: Fn): AnyFn => f as unknown as AnyFn;

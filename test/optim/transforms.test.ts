@@ -23,7 +23,7 @@ describe("masks", () => {
     const tx = optim.masked(optim.sgd({ learningRate: 1, momentum: 0.5 }), { dense: { kernel: false, bias: true } });
     const p = params();
     const s = tx.init(p);
-    expect(s.innerState[0].trace.dense.kernel).toBeNull();
+    expect((s.innerState as any)[0].trace.dense.kernel).toBeNull();
     const [u, s2] = tx.update(grads(), s, p);
     expectTreeClose(u, { dense: { kernel: grads().dense.kernel, bias: np.negative(grads().dense.bias) } }, 1e-7, 0);
     const [u2] = tx.update(grads(), s2, p);
