@@ -127,7 +127,7 @@ async function main() {
   for (const c of CASES)
     for (const n of SIZES) {
       const o = ours[c.id]![n];
-      if (!o) continue;
+      if (o === undefined) continue;
       const ref = c.gymnax ? g?.[c.gymnax]?.[n]?.steps_per_s : undefined;
       rows.push([`${c.id}, ${n} env${n > 1 ? "s" : ""} (steps/s)`, o.steps_per_s, ref, "higher", 0]);
       const refCpu = c.gymnax ? g?.[c.gymnax]?.[n]?.cpu_steps_per_s : undefined;

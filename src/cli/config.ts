@@ -68,8 +68,8 @@ export async function assembleConfig(src: ConfigSources): Promise<{ overrides: R
     if (k.includes(".")) {
       const root = k.split(".")[0]!;
       const spec = schemaOf(o.algo)[root];
-      if (!spec) checkConfig({ ...o, [root]: null }); // reports the unknown key
-      if (spec && spec.kind !== "record") throw new UsageError(`${k}=…: ${root} is not a record (${root} must be ${describeAllowed(spec)})`);
+      if (spec === undefined) checkConfig({ ...o, [root]: null }); // reports the unknown key
+      if (spec !== undefined && spec.kind !== "record") throw new UsageError(`${k}=…: ${root} is not a record (${root} must be ${describeAllowed(spec)})`);
       const copy = { ...((o[root] as Record<string, unknown> | undefined) ?? {}) };
       o[root] = copy;
       setDotted(o, k, v);

@@ -89,10 +89,10 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
     const ev = await wf.evaluate(s);
     const r = { run: dir.path, checkpoint: ckpt, episodes: ev.returns.length, returnMean: ev.returnMean, returnStd: ev.returnStd, lengthMean: ev.lengthMean, returns: ev.returns };
     results.push(r);
-    if (!p.flags.json)
+    if (p.flags.json !== true)
       io.out(`${dir.path} (${nodePath.basename(ckpt)}): return ${ev.returnMean.toFixed(2)} ± ${ev.returnStd.toFixed(2)} over ${ev.returns.length} episodes, mean length ${ev.lengthMean.toFixed(1)}`);
   }
-  if (p.flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
+  if (p.flags.json === true) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
   return 0;
 }
 

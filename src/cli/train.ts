@@ -87,7 +87,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     video: f.video !== false,
     fps: f.fps as number | undefined,
     command: ["xla-ts", "train", ...argv],
-    progress: f.quiet ? (false as const) : io.progress,
+    progress: f.quiet === true ? (false as const) : io.progress,
     print: io.out,
   };
   if (f.fps !== undefined && !((f.fps as number) > 0)) throw new UsageError(`--fps must be a positive integer, got ${f.fps}`);

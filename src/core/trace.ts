@@ -85,9 +85,9 @@ export function currentTrace(): Trace | undefined {
 }
 
 /** Applies a primitive: staged into the innermost trace, or evaluated eagerly. */
-export function bind(prim: Primitive, inputs: readonly Value[], params: object = {}): Value[] {
+export function bind<P extends object>(prim: Primitive<P>, inputs: readonly Value[], params: NoInfer<P> = {} as P): Value[] {
   const top = stack[stack.length - 1];
-  if (!top) {
+  if (top === undefined) {
     const arrays = inputs.map((x) => {
       if (x instanceof Array) return x;
       if (x instanceof Tracer)
@@ -123,7 +123,7 @@ export function bind(prim: Primitive, inputs: readonly Value[], params: object =
   return outs.map((v) => top.tracerFor(v));
 }
 
-export function bind1(prim: Primitive, inputs: readonly Value[], params: object = {}): Value {
+export function bind1<P extends object>(prim: Primitive<P>, inputs: readonly Value[], params: NoInfer<P> = {} as P): Value {
   return bind(prim, inputs, params)[0]!;
 }
 

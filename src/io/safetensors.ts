@@ -59,7 +59,7 @@ export function encodeHeader(tensors: readonly { name: string; dtype: DType; sha
     obj[t.name] = { dtype: TO_SAFETENSORS[t.dtype], shape: [...t.shape], data_offsets: [off, off + n] };
     off += n;
   }
-  let json = JSON.stringify(obj);
+  const json = JSON.stringify(obj);
   let body = new TextEncoder().encode(json);
   const pad = (8 - (body.length % 8)) % 8;
   if (pad) body = new TextEncoder().encode(json + " ".repeat(pad));

@@ -55,10 +55,10 @@ export const optim = {
 
 /** The types under the namespace too: `optim.GradientTransformation`, `optim.Schedule`, ... */
 export declare namespace optim {
-  type GradientTransformation<S = any> = base.GradientTransformation<S>;
+  type GradientTransformation<S = unknown> = base.GradientTransformation<S>;
   type Schedule = base.Schedule;
   type Scalar = base.Scalar;
   type ScalarOrSchedule = base.ScalarOrSchedule;
   type AdamState = t.AdamState;
-  type InjectHyperparamsState<S = any> = import("./inject.js").InjectHyperparamsState<S>;
+  type InjectHyperparamsState<S = unknown> = import("./inject.js").InjectHyperparamsState<S>;
 }

@@ -428,7 +428,7 @@ export class Executable {
       Array.from({ length: info.numOutputs }, (_, i) => {
         const t = info.outputTypes[i];
         return Object.freeze({
-          shape: info.outputDims[i] ? Object.freeze(info.outputDims[i]!.slice()) : null,
+          shape: info.outputDims[i] !== undefined ? Object.freeze(info.outputDims[i]!.slice()) : null,
           dtype: t === undefined ? null : (dtypeOfPjrt(t) ?? null),
           type: t === undefined ? "unknown" : pjrtTypeName(t),
         });

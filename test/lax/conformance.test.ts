@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { Array, ShapedArray, jit, makeJaxpr, pmap, primitives, setBackend, type Value } from "../../src/core/index.js";
 import { fromNumbers } from "../../src/core/host.js";
 import { toNumbers } from "../../src/core/host.js";
-import type { Sample, InputSpec } from "./samples/types.js";
 import { allSamples } from "./samples/index.js";
 import { collectiveSamples } from "./samples/collective.js";
 import { makeInputs } from "./samples/gen.js";
