@@ -144,7 +144,7 @@ function runReplicated(j: Jaxpr, devices: readonly Device[], args: readonly (rea
 export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions): (...args: Parameters<F>) => ReturnType<F> {
   const name = f.name || "anonymous";
   const op = `pmap(${name})`;
-  if (!opts || typeof opts.axisName !== "string" || !opts.axisName) throw new TypeError(`${op}: options.axisName must be a non-empty string`);
+  if (opts === undefined || opts === null || typeof opts.axisName !== "string" || !opts.axisName) throw new TypeError(`${op}: options.axisName must be a non-empty string`);
   const cache = new Map<string, Traced>();
   return ((...args: unknown[]) => {
     if (currentTrace()) throw new Error(`${op}: pmap must be called at the top level, not inside jit, grad or vmap (put those inside the pmapped function)`);

@@ -3,7 +3,6 @@
 // and (4) abstract evaluation predicts the real outputs' shapes and dtypes.
 import { describe, expect, it } from "vitest";
 import { Array, ShapedArray, jit, makeJaxpr, pmap, primitives, setBackend, type Value } from "../../src/core/index.js";
-import { fromNumbers } from "../../src/core/host.js";
 import { toNumbers } from "../../src/core/host.js";
 import { allSamples } from "./samples/index.js";
 import { collectiveSamples } from "./samples/collective.js";

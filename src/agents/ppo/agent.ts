@@ -11,7 +11,6 @@ import type { GradientTransformation } from "../../optim/index.js";
 import { resolveConfig } from "../common/config.js";
 import { actorCritic, flattenObs, pixelFrames, type ActorCritic, type ActorCriticParams } from "../common/networks.js";
 import { random } from "../../random/index.js";
-import { lax } from "../../lax/index.js";
 import { TWO_CRITIC_SCHEMA, type TwoCriticOptions } from "../extensions/config.js";
 import type { Extension, ExtensionStates } from "../extensions/types.js";
 import type { AgentState, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
@@ -36,7 +35,7 @@ export type PPOState = AgentState<PPOParams, RunningStats, PPOExtra>;
 
 /** Options that may be traced scalars (a swept hyperparameter under vmap). */
 const TRACEABLE = ["clipEps", "valueClipEps", "vfCoef", "entCoef", "lr", "gamma", "gaeLambda", "maxGradNorm", "rewardScale"];
-const LOOP_KEYS = ["gamma", "numEnvs", "numSteps", "totalSteps"] as const;
+type LoopKey = "gamma" | "numEnvs" | "numSteps" | "totalSteps";
 
 type Policy = Categorical | Normal | TanhNormal;
 
@@ -77,7 +76,7 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     this.traced = Object.freeze({ ...traced });
     this.options = Object.freeze({ ...resolveConfig<PPOAgentOptions>(PPO_AGENT_SCHEMA, pick(PPO_AGENT_SCHEMA), "PPO"), ...pickTraced(traced, PPO_AGENT_SCHEMA) });
     this.learner = Object.freeze(resolveConfig<PPOLearnerOptions>(PPO_LEARNER_SCHEMA, pick(PPO_LEARNER_SCHEMA), "PPO"));
-    const num = (k: (typeof LOOP_KEYS)[number], d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
+    const num = (k: LoopKey, d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
     this.loop = Object.freeze({ gamma: num("gamma", 0.99), numEnvs: num("numEnvs", 4), numSteps: num("numSteps", 128), totalSteps: num("totalSteps", 500_000) });
     if (!(obsSpace instanceof Box)) throw new TypeError(`PPO: needs a Box observation space, got ${obsSpace}`);
     this.obsShape = obsSpace.shape;

@@ -18,7 +18,7 @@ export type RANDALConfig = PPORNDConfig & UnrealOptionsConfig;
 /** The schema with some defaults replaced. */
 function withDefaults(schema: Schema, defaults: Record<string, unknown>): Schema {
   const out: Schema = { ...schema };
-  for (const [k, v] of Object.entries(defaults)) if (out[k]) out[k] = { ...out[k]!, default: v };
+  for (const [k, v] of Object.entries(defaults)) if (out[k] !== undefined) out[k] = { ...out[k]!, default: v };
   return out;
 }
 
