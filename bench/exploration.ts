@@ -97,7 +97,9 @@ class ExplorationWorkflow extends OnPolicyWorkflow<PPOConfig> {
     const u = agent.update(state.agentState, state.optStates, traj, { key: ks.get(2), counters: state.counters });
     const agentState = agent.updateStats ? agent.updateStats(u.agentState, traj, 2) : u.agentState;
     const ep = episodeMetrics(traj);
-    const metrics: Metrics = { ...u.metrics, ...ep, badEpisodes: np.sum(seen.bad), roomsMask: roomsMask(seen.room) };
+    // Per-iteration counts under their own names: trainMany reports `episodes` as the counter (cumulative).
+    const ended = np.sum(np.logicalOr(traj.terminated, traj.truncated));
+    const metrics: Metrics = { ...u.metrics, ...ep, iterEpisodes: ended, badEpisodes: np.sum(seen.bad), roomsMask: roomsMask(seen.room) };
     return [
       metrics,
       {
@@ -159,7 +161,8 @@ async function main(): Promise<void> {
       const iters = Math.ceil(EPISODES / COMMON.numEnvs);
       const wf = workflowFor(name, { env: "DeepSea-bsuite", envOptions: { size: N }, numSteps: N, totalSteps: iters * COMMON.numEnvs * N });
       const r = await trainWorkflowMany(wf, SEEDS, { evalEvery: 0 });
-      const scores = SEEDS.map((_, i) => deepSeaScore(r.metrics.episodes![i]!, r.metrics.badEpisodes![i]!, N));
+      const scores = SEEDS.map((_, i) => deepSeaScore(r.metrics.iterEpisodes![i]!, r.metrics.badEpisodes![i]!, N));
+      if (process.argv.includes("--trace")) for (const k of ["iterEpisodes", "badEpisodes", "episodeReturn", "loss/total"]) console.log(k, JSON.stringify(r.metrics[k]![0]!.slice(0, 12)));
       const solved = scores.filter((s) => s.solved).length;
       console.log(`${name} DeepSea-${N}: solved ${solved}/${SEEDS.length} (solvedAt ${scores.map((s) => s.solvedAt ?? "—").join(", ")}; good episodes ${scores.map((s) => s.goodEpisodes).join(", ")}; final eval ${r.finalReturns.map((x) => x.toFixed(2)).join(", ")}) in ${r.seconds.toFixed(0)} s`);
       table[name]![`DeepSea-${N}`] = `${solved}/${SEEDS.length}`;
