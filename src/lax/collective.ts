@@ -199,3 +199,6 @@ export const collectiveLax = {
     return bind1(axisIndexP, [], axisParams("axisIndex", axisName));
   },
 };
+
+// axis_index has no operands: nothing to differentiate, nothing batched.
+defineRules(axisIndexP, { vjp: () => [], batch: (_a, _d, params) => [[bind1(axisIndexP, [], params)], [null]] });
