@@ -268,7 +268,7 @@ export class Tracer extends Value {
   #readError(method: string): Error {
     return new Error(
       `${method}: cannot read the value of a traced array (${this.aval}) inside ${this.trace.label}: it has no data while jit / grad / vmap ` +
-        `trace the function. Return the array from the function and read the result outside, or use ` +
+        `trace the function; return it from the function and read the result outside, or use ` +
         `lax.cond / np.where for data-dependent logic.`,
     );
   }
