@@ -10,7 +10,8 @@
         "native/client.cc",
         "native/buffer.cc",
         "native/executable.cc",
-        "native/events.cc"
+        "native/events.cc",
+        "native/cores.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

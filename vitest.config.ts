@@ -6,7 +6,7 @@ export default defineConfig({
     // The addon and the XLA plugin are process-wide; forks keep one plugin per worker.
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });

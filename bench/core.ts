@@ -4,7 +4,7 @@
 //   node --import tsx bench/core.ts [--no-jax] [--repeats N]
 //
 // Prints a table and writes bench/results/core.json.
-import { jit, lax, numpy as np, tree, type Value } from "../src/index.js";
+import { jit, numpy as np, tree, type Value } from "../src/index.js";
 import { compileJaxpr, xlaRuntime } from "../src/core/index.js";
 import { median, runJaxScript, table, timeUs, writeResults, machine } from "./common.js";
 

@@ -5,7 +5,7 @@
 //
 // Prints a table and writes bench/results/runtime.json.
 import { Runtime, type DeviceBuffer } from "../src/xla/index.js";
-import { fmt, median, runJaxScript, table, writeResults, machine } from "./common.js";
+import { median, runJaxScript, table, writeResults, machine } from "./common.js";
 
 const argv = process.argv.slice(2);
 const NO_JAX = argv.includes("--no-jax");

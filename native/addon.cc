@@ -5,6 +5,7 @@
 //   pluginInfo(pluginPath)                  { apiVersion, headerVersion, padded, attributes }
 //   headerVersion                           { major, minor } of the header compiled against
 //   pendingEvents()                         operations waiting on PJRT events (for tests)
+//   prepareExit()                           called from process.on("exit") (see cores.cc)
 #include "addon.h"
 
 namespace xla_ts {
@@ -91,14 +92,22 @@ Napi::Value PendingEvents(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(GetData(info.Env())->events.pending()));
 }
 
+Napi::Value PrepareExitJs(const Napi::CallbackInfo& info) {
+  PrepareExit(GetData(info.Env()));
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData(env);
   env.SetInstanceData<AddonData>(data);
   // Registered after the thread-safe function was created, so it runs before that function
   // is torn down: from then on, late PJRT events are dropped instead of touching a dead env.
+  // Then every client of this environment is drained and destroyed in order (worker
+  // termination, normal exit); process.exit is covered by an atexit handler (cores.cc).
   env.AddCleanupHook([data]() {
     data->closing = true;
     data->events.Close();
+    ShutdownClients(data);
   });
 
   Napi::Function client = ClientWrap::Init(env);
@@ -112,6 +121,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("PjrtBuffer", buffer);
   exports.Set("PjrtExecutable", executable);
   exports.Set("pluginInfo", Napi::Function::New(env, PluginInfo, "pluginInfo"));
+  exports.Set("prepareExit", Napi::Function::New(env, PrepareExitJs, "prepareExit"));
   exports.Set("pendingEvents", Napi::Function::New(env, PendingEvents, "pendingEvents"));
   exports.Set("headerVersion", Version(env, PJRT_API_MAJOR, PJRT_API_MINOR));
   return exports;

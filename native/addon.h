@@ -9,7 +9,9 @@
 
 #include <napi.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,26 +33,60 @@ void ThrowIfError(Napi::Env env, const Status& st, const std::string& operation)
 // ------------------------------------------------------------------------------------------
 // Cores
 
+struct AddonData;
+struct BufferCore;
+struct ExecutableCore;
+
+// Shutdown: every client keeps a list of its live buffers and executables. When its
+// environment is torn down (cleanup hook: normal exit, worker termination) or the process
+// exits (atexit: process.exit, uncaught exception), Shutdown() waits for in-flight compiles
+// and for every live buffer's producing computation, then destroys buffers, executables and
+// the client in that order, so no plugin thread runs while the process tears down. Handles
+// that outlive it see null PJRT pointers and do nothing.
 struct ClientCore {
   const Plugin* plugin = nullptr;
   PJRT_Client* client = nullptr;
   std::vector<PJRT_Device*> devices;  // addressable devices, in the plugin's order
   std::vector<int> device_ids;        // PJRT_DeviceDescription_Id of each
   std::string platform;
+  AddonData* owner = nullptr;         // the environment that created it
+
+  std::mutex mu;                      // guards the fields below
+  std::condition_variable idle;       // signalled when `compiling` drops to 0
+  BufferCore* buffers = nullptr;      // intrusive list of live buffers
+  ExecutableCore* executables = nullptr;
+  int compiling = 0;                  // compiles running on worker threads
+  bool shut = false;
+
+  ClientCore();
   ~ClientCore();
   /** Index of `dev` in `devices`, or -1. */
   int IndexOf(PJRT_Device* dev) const;
+  /** Drains and destroys everything made from this client, then the client. Idempotent. */
+  void Shutdown();
 };
 
+/** Shuts down every live client (of `owner` only, when given). */
+void ShutdownClients(AddonData* owner);
+/** Process exit: waits for the computations of `owner`'s live buffers; shutdown at atexit. */
+void PrepareExit(AddonData* owner);
+
 struct BufferCore {
+  BufferCore(std::shared_ptr<ClientCore> c, PJRT_Buffer* b);
   std::shared_ptr<ClientCore> client;
-  PJRT_Buffer* buffer = nullptr;
+  PJRT_Buffer* buffer = nullptr;  // null after Shutdown
+  BufferCore* prev = nullptr;
+  BufferCore* next = nullptr;
   ~BufferCore();
 };
 
 struct ExecutableCore {
+  explicit ExecutableCore(std::shared_ptr<ClientCore> c);
   std::shared_ptr<ClientCore> client;
-  PJRT_LoadedExecutable* exe = nullptr;
+  PJRT_LoadedExecutable* exe = nullptr;  // null after Shutdown
+  ExecutableCore* prev = nullptr;
+  ExecutableCore* next = nullptr;
+  bool tracked = false;
   bool portable = false;        // compiled with compile_portable_executable (single device)
   size_t num_outputs = 0;
   size_t num_replicas = 1;
@@ -110,6 +146,7 @@ class BufferWrap : public Napi::ObjectWrap<BufferWrap> {
   /** Wraps a PJRT buffer (takes ownership) in a new JS object. */
   static Napi::Object Create(Napi::Env env, std::shared_ptr<ClientCore> client, PJRT_Buffer* buffer,
                              const int64_t* dims, size_t ndims, int type);
+  static Napi::Object Create(Napi::Env env, std::shared_ptr<BufferCore> core, const int64_t* dims, size_t ndims, int type);
   /** Checks the handle is usable; throws a clear Error naming `op` otherwise. */
   BufferCore* Check(Napi::Env env, const char* op);
   /** Marks the handle donated (after an execution consumed it) and frees it. */

@@ -5,6 +5,8 @@
 // its thread pool, which costs a thread hand-off per read); every other read goes through
 // PJRT_Buffer_ToHostBuffer and completes from the plugin's event. A read may fill a typed
 // array the caller passes (no allocation), else a new ArrayBuffer.
+#include <cstdlib>
+
 #include "addon.h"
 
 namespace xla_ts {
@@ -44,22 +46,12 @@ size_t ElementBytes(int type) {
   }
 }
 
-BufferCore::~BufferCore() {
-  if (buffer == nullptr) return;
-  const Plugin* plugin = client->plugin;
-  if (!PJRT_HAS(plugin, PJRT_Buffer_Destroy)) return;
-  PJRT_ARGS(plugin, PJRT_Buffer_Destroy_Args, a);
-  a.buffer = buffer;
-  plugin->Take(plugin->api->PJRT_Buffer_Destroy(&a));
-  buffer = nullptr;
-}
-
 namespace {
 
+/** Bytes of a dense array; -1 when the product overflows int64. */
 int64_t ByteSize(const std::vector<int64_t>& dims, int type) {
-  int64_t n = static_cast<int64_t>(ElementBytes(type));
-  for (int64_t d : dims) n *= d;
-  return n;
+  int64_t n = 0;
+  return CheckedProduct(dims.data(), dims.size(), static_cast<int64_t>(ElementBytes(type)), &n) ? n : -1;
 }
 
 /** Where a read goes: a caller's typed array (checked) or a new ArrayBuffer. */
@@ -103,14 +95,14 @@ bool DirectRead(const Plugin* plugin, PJRT_Buffer* buf, size_t ndims, void* dst,
     return false;
   PJRT_ARGS(plugin, PJRT_Buffer_IsOnCpu_Args, oc);
   oc.buffer = buf;
-  if (!plugin->Take(plugin->api->PJRT_Buffer_IsOnCpu(&oc)).ok() || !oc.is_on_cpu) return false;
+  if (!PJRT_CALL(plugin, PJRT_Buffer_IsOnCpu, oc).ok() || !oc.is_on_cpu) return false;
 
   PJRT_ARGS(plugin, PJRT_Buffer_ReadyEvent_Args, re);
   re.buffer = buf;
-  if (!plugin->Take(plugin->api->PJRT_Buffer_ReadyEvent(&re)).ok()) return false;
+  if (!PJRT_CALL(plugin, PJRT_Buffer_ReadyEvent, re).ok()) return false;
   PJRT_ARGS(plugin, PJRT_Event_IsReady_Args, ir);
   ir.event = re.event;
-  bool ready = plugin->Take(plugin->api->PJRT_Event_IsReady(&ir)).ok() && ir.is_ready;
+  bool ready = PJRT_CALL(plugin, PJRT_Event_IsReady, ir).ok() && ir.is_ready;
   if (!ready && wait) {
     PJRT_ARGS(plugin, PJRT_Event_Await_Args, aw);
     aw.event = re.event;
@@ -125,7 +117,7 @@ bool DirectRead(const Plugin* plugin, PJRT_Buffer* buf, size_t ndims, void* dst,
     if (ready) {
       PJRT_ARGS(plugin, PJRT_Event_Error_Args, ee);
       ee.event = re.event;
-      Status st = plugin->Take(plugin->api->PJRT_Event_Error(&ee));
+      Status st = PJRT_CALL(plugin, PJRT_Event_Error, ee);
       plugin->DestroyEvent(re.event);
       if (!st.ok()) {
         *status = st;
@@ -140,7 +132,7 @@ bool DirectRead(const Plugin* plugin, PJRT_Buffer* buf, size_t ndims, void* dst,
   // Dense row-major only: a tiled layout without tiles whose minor_to_major is n-1, ..., 0.
   PJRT_ARGS(plugin, PJRT_Buffer_GetMemoryLayout_Args, ml);
   ml.buffer = buf;
-  if (!plugin->Take(plugin->api->PJRT_Buffer_GetMemoryLayout(&ml)).ok()) return false;
+  if (!PJRT_CALL(plugin, PJRT_Buffer_GetMemoryLayout, ml).ok()) return false;
   if (ml.layout.type != PJRT_Buffer_MemoryLayout_Type_Tiled || ml.layout.tiled.num_tiles != 0 ||
       ml.layout.tiled.minor_to_major_size != ndims)
     return false;
@@ -148,40 +140,81 @@ bool DirectRead(const Plugin* plugin, PJRT_Buffer* buf, size_t ndims, void* dst,
     if (ml.layout.tiled.minor_to_major[i] != static_cast<int64_t>(ndims - 1 - i)) return false;
   PJRT_ARGS(plugin, PJRT_Buffer_OnDeviceSizeInBytes_Args, sz);
   sz.buffer = buf;
-  if (!plugin->Take(plugin->api->PJRT_Buffer_OnDeviceSizeInBytes(&sz)).ok() || sz.on_device_size_in_bytes != bytes) return false;
+  if (!PJRT_CALL(plugin, PJRT_Buffer_OnDeviceSizeInBytes, sz).ok() || sz.on_device_size_in_bytes != bytes) return false;
 
   PJRT_ARGS(plugin, PJRT_Buffer_IncreaseExternalReferenceCount_Args, inc);
   inc.buffer = buf;
-  if (!plugin->Take(plugin->api->PJRT_Buffer_IncreaseExternalReferenceCount(&inc)).ok()) return false;
+  if (!PJRT_CALL(plugin, PJRT_Buffer_IncreaseExternalReferenceCount, inc).ok()) return false;
   const void* src = nullptr;
   if (PJRT_HAS(plugin, PJRT_Buffer_OpaqueDeviceMemoryDataPointer)) {
     PJRT_ARGS(plugin, PJRT_Buffer_OpaqueDeviceMemoryDataPointer_Args, dp);
     dp.buffer = buf;
-    if (plugin->Take(plugin->api->PJRT_Buffer_OpaqueDeviceMemoryDataPointer(&dp)).ok()) src = dp.device_memory_ptr;
+    if (PJRT_CALL(plugin, PJRT_Buffer_OpaqueDeviceMemoryDataPointer, dp).ok()) src = dp.device_memory_ptr;
   } else {
     PJRT_ARGS(plugin, PJRT_Buffer_UnsafePointer_Args, up);
     up.buffer = buf;
-    if (plugin->Take(plugin->api->PJRT_Buffer_UnsafePointer(&up)).ok()) src = reinterpret_cast<const void*>(up.buffer_pointer);
+    if (PJRT_CALL(plugin, PJRT_Buffer_UnsafePointer, up).ok()) src = reinterpret_cast<const void*>(up.buffer_pointer);
   }
   if (src != nullptr) std::memcpy(dst, src, bytes);
   PJRT_ARGS(plugin, PJRT_Buffer_DecreaseExternalReferenceCount_Args, dec);
   dec.buffer = buf;
-  plugin->Take(plugin->api->PJRT_Buffer_DecreaseExternalReferenceCount(&dec));
+  PJRT_CALL(plugin, PJRT_Buffer_DecreaseExternalReferenceCount, dec);
   return src != nullptr;
 }
 
-/** Resolves a host read with the typed array / ArrayBuffer it filled. */
+/**
+ * Resolves a host read. A read the plugin completes later goes into `staging`, memory the
+ * addon owns, and is copied into the caller's typed array (or handed over as a new
+ * ArrayBuffer) on the main thread: the caller may detach or drop its memory meanwhile, and at
+ * environment teardown the operation is leaked with its staging memory, so a late write by
+ * the plugin never lands in freed memory.
+ */
 struct ReadCompletion : Completion {
   Napi::Promise::Deferred deferred;
-  Napi::ObjectReference target;      // keeps the destination alive until done
+  Napi::ObjectReference target;      // the caller's typed array (empty: resolve a new ArrayBuffer)
   std::shared_ptr<BufferCore> core;  // keeps the source alive until done
-  ReadCompletion(Napi::Env env, Napi::Object dst, std::shared_ptr<BufferCore> c)
-      : deferred(Napi::Promise::Deferred::New(env)), target(Napi::Persistent(dst)), core(std::move(c)) {}
+  void* staging = nullptr;           // malloc'd; null when the data was read synchronously
+  size_t bytes = 0;
+  Napi::ArrayBuffer direct;          // filled synchronously (no `target`)
+  ReadCompletion(Napi::Env env, std::shared_ptr<BufferCore> c, size_t n)
+      : deferred(Napi::Promise::Deferred::New(env)), core(std::move(c)), bytes(n) {}
+  ~ReadCompletion() override { std::free(staging); }
   void Complete(Napi::Env env, const Status& st) override {
     Napi::HandleScope scope(env);
-    if (st.ok()) deferred.Resolve(target.Value());
-    else deferred.Reject(MakeError(env, st, "DeviceBuffer.toHost").Value());
     core.reset();
+    if (!st.ok()) {
+      deferred.Reject(MakeError(env, st, "DeviceBuffer.toHost").Value());
+      return;
+    }
+    if (staging == nullptr) {
+      deferred.Resolve(target.IsEmpty() ? static_cast<Napi::Value>(direct.IsEmpty() ? Napi::ArrayBuffer::New(env, 0) : direct)
+                                        : target.Value());
+      return;
+    }
+    if (target.IsEmpty()) {
+      Napi::ArrayBuffer ab;
+      try {
+        ab = Napi::ArrayBuffer::New(env, staging, bytes, [](Napi::Env, void* p) { std::free(p); });
+        staging = nullptr;  // owned by the ArrayBuffer now
+      } catch (const Napi::Error&) {  // runtimes that forbid external buffers
+        ab = Napi::ArrayBuffer::New(env, bytes);
+        std::memcpy(ab.Data(), staging, bytes);
+      }
+      deferred.Resolve(ab);
+      return;
+    }
+    Napi::TypedArray ta = target.Value().As<Napi::TypedArray>();
+    Napi::ArrayBuffer ab = ta.ArrayBuffer();
+    if (ab.IsDetached() || ta.ByteLength() != bytes) {
+      Napi::Error e = Napi::Error::New(env, "DeviceBuffer.toHost: the destination typed array was detached (its ArrayBuffer "
+                                            "transferred) or resized while the read was in flight; nothing was written. Keep "
+                                            "the destination's buffer until the Promise settles");
+      e.Set("code", Napi::String::New(env, "XLA_TS_BAD_INPUT"));
+      deferred.Reject(e.Value());
+      return;
+    }
+    std::memcpy(static_cast<char*>(ab.Data()) + ta.ByteOffset(), staging, bytes);
+    deferred.Resolve(ta);
   }
 };
 
@@ -226,9 +259,11 @@ void BufferWrap::Finalize(Napi::Env env) {
 
 Napi::Object BufferWrap::Create(Napi::Env env, std::shared_ptr<ClientCore> client, PJRT_Buffer* buffer,
                                 const int64_t* dims, size_t ndims, int type) {
-  auto core = std::make_shared<BufferCore>();
-  core->client = std::move(client);
-  core->buffer = buffer;  // owned from here on, even if the lines below throw
+  // Owned from here on, even if the lines below throw.
+  return Create(env, std::make_shared<BufferCore>(std::move(client), buffer), dims, ndims, type);
+}
+
+Napi::Object BufferWrap::Create(Napi::Env env, std::shared_ptr<BufferCore> core, const int64_t* dims, size_t ndims, int type) {
   AddonData* data = GetData(env);
   Napi::Object obj = data->buffer_ctor.New({Napi::External<void>::New(env, nullptr)});
   BufferWrap* w = Unwrap(obj);
@@ -248,6 +283,7 @@ BufferCore* BufferWrap::Check(Napi::Env env, const char* op) {
     ThrowInput(env, std::string(op) + ": this DeviceBuffer was donated to an execution and can no longer be used "
                                       "(its memory now belongs to that execution's outputs)");
   if (disposed || !core) ThrowInput(env, std::string(op) + ": this DeviceBuffer has been disposed");
+  if (core->buffer == nullptr) ThrowInput(env, std::string(op) + ": the runtime of this DeviceBuffer has been shut down");
   return core.get();
 }
 
@@ -270,25 +306,47 @@ constexpr size_t kDirectAsyncReadMax = size_t{8} << 20;
 
 Napi::Value BufferWrap::ToHost(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  BufferCore* bc = Check(env, "DeviceBuffer.toHost");
+  const char* opname = "DeviceBuffer.toHost";
+  BufferCore* bc = Check(env, opname);
   const Plugin* plugin = bc->client->plugin;
   if (ElementBytes(type) == 0) ThrowInput(env, "DeviceBuffer.toHost: unsupported element type code " + std::to_string(type));
-  size_t bytes = static_cast<size_t>(ByteSize(dims, type));
-  ReadTarget dst = ReadTargetFor(info, "DeviceBuffer.toHost", bytes);
-  auto op = std::make_unique<ReadCompletion>(env, dst.object, core);
+  int64_t size = ByteSize(dims, type);
+  if (size < 0) ThrowInput(env, "DeviceBuffer.toHost: the buffer's byte size overflows 64 bits");
+  size_t bytes = static_cast<size_t>(size);
+  auto op = std::make_unique<ReadCompletion>(env, core, bytes);
+  void* into = nullptr;
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    ReadTarget dst = ReadTargetFor(info, opname, bytes);
+    op->target = Napi::Persistent(dst.object);
+    into = dst.data;
+  }
   Napi::Promise promise = op->deferred.Promise();
   if (bytes == 0) {
     op->Complete(env, Status::Ok());
     return promise;
   }
   Status direct;
-  if (bytes <= kDirectAsyncReadMax && DirectRead(plugin, bc->buffer, dims.size(), dst.data, bytes, false, &direct)) {
-    op->Complete(env, direct);
+  if (bytes <= kDirectAsyncReadMax) {
+    if (into == nullptr) {
+      op->direct = Napi::ArrayBuffer::New(env, bytes);
+      if (DirectRead(plugin, bc->buffer, dims.size(), op->direct.Data(), bytes, false, &direct)) {
+        op->Complete(env, direct);
+        return promise;
+      }
+      op->direct = Napi::ArrayBuffer();
+    } else if (DirectRead(plugin, bc->buffer, dims.size(), into, bytes, false, &direct)) {
+      op->Complete(env, direct);
+      return promise;
+    }
+  }
+  op->staging = std::malloc(bytes);
+  if (op->staging == nullptr) {
+    op->Complete(env, Status::Error(PJRT_Error_Code_RESOURCE_EXHAUSTED, "cannot allocate " + std::to_string(bytes) + " bytes"));
     return promise;
   }
   PJRT_ARGS(plugin, PJRT_Buffer_ToHostBuffer_Args, a);
   a.src = bc->buffer;
-  a.dst = dst.data;
+  a.dst = op->staging;
   a.dst_size = bytes;
   Status st = PJRT_CALL(plugin, PJRT_Buffer_ToHostBuffer, a);
   if (!st.ok()) {
@@ -304,7 +362,9 @@ Napi::Value BufferWrap::ToHostSync(const Napi::CallbackInfo& info) {
   BufferCore* bc = Check(env, "DeviceBuffer.toHostSync");
   const Plugin* plugin = bc->client->plugin;
   if (ElementBytes(type) == 0) ThrowInput(env, "DeviceBuffer.toHostSync: unsupported element type code " + std::to_string(type));
-  size_t bytes = static_cast<size_t>(ByteSize(dims, type));
+  int64_t size = ByteSize(dims, type);
+  if (size < 0) ThrowInput(env, "DeviceBuffer.toHostSync: the buffer's byte size overflows 64 bits");
+  size_t bytes = static_cast<size_t>(size);
   ReadTarget dst = ReadTargetFor(info, "DeviceBuffer.toHostSync", bytes);
   if (bytes == 0) return dst.object;
   Status direct;

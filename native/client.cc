@@ -10,28 +10,10 @@ namespace xla_ts {
 // ------------------------------------------------------------------------------------------
 // Cores
 
-ClientCore::~ClientCore() {
-  if (client == nullptr || !PJRT_HAS(plugin, PJRT_Client_Destroy)) return;
-  PJRT_ARGS(plugin, PJRT_Client_Destroy_Args, a);
-  a.client = client;
-  plugin->Take(plugin->api->PJRT_Client_Destroy(&a));
-  client = nullptr;
-}
-
 int ClientCore::IndexOf(PJRT_Device* dev) const {
   for (size_t i = 0; i < devices.size(); i++)
     if (devices[i] == dev) return static_cast<int>(i);
   return -1;
-}
-
-ExecutableCore::~ExecutableCore() {
-  if (exe == nullptr) return;
-  const Plugin* plugin = client->plugin;
-  if (!PJRT_HAS(plugin, PJRT_LoadedExecutable_Destroy)) return;
-  PJRT_ARGS(plugin, PJRT_LoadedExecutable_Destroy_Args, a);
-  a.executable = exe;
-  plugin->Take(plugin->api->PJRT_LoadedExecutable_Destroy(&a));
-  exe = nullptr;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -113,8 +95,7 @@ Status DoCompile(const std::shared_ptr<ClientCore>& cc, const std::string& code,
   Status st = PJRT_CALL(plugin, PJRT_Client_Compile, a);
   if (!st.ok()) return st;
 
-  auto core = std::make_shared<ExecutableCore>();
-  core->client = cc;
+  auto core = std::make_shared<ExecutableCore>(cc);
   core->exe = a.executable;
   core->portable = spec.portable;
   core->num_replicas = static_cast<size_t>(spec.num_replicas);
@@ -168,6 +149,18 @@ Status DoCompile(const std::shared_ptr<ClientCore>& cc, const std::string& code,
   return Status::Ok();
 }
 
+/** DoCompile with every exception (including std::bad_alloc) turned into a Status. */
+Status CompileGuarded(const std::shared_ptr<ClientCore>& cc, const std::string& code, const CompileSpec& spec,
+                      std::shared_ptr<ExecutableCore>* out) {
+  try {
+    return DoCompile(cc, code, "mlir", spec, out);
+  } catch (const std::exception& e) {
+    return Status::Error(PJRT_Error_Code_INTERNAL, std::string("compile threw: ") + e.what());
+  } catch (...) {
+    return Status::Error(PJRT_Error_Code_INTERNAL, "compile threw a C++ exception");
+  }
+}
+
 CompileSpec ReadCompileSpec(Napi::Env env, const std::shared_ptr<ClientCore>& cc, Napi::Value v) {
   CompileSpec s;
   if (v.IsUndefined() || v.IsNull()) return s;
@@ -184,16 +177,22 @@ CompileSpec ReadCompileSpec(Napi::Env env, const std::shared_ptr<ClientCore>& cc
   };
   readCount("numReplicas", &s.num_replicas);
   readCount("numPartitions", &s.num_partitions);
+  // Both are at most 2^20, so the product is exact in 64 bits; a device assignment of more
+  // than 2^20 devices is refused before anything is allocated for it.
+  const int64_t total = s.num_replicas * s.num_partitions;
+  if (total > (int64_t{1} << 20))
+    ThrowInput(env, "compile: numReplicas × numPartitions = " + std::to_string(total) + " exceeds 2^20 devices");
   Napi::Value portable = o.Get("portable");
-  s.portable = portable.IsUndefined() ? (s.num_replicas * s.num_partitions == 1) : portable.ToBoolean().Value();
-  if (s.portable && s.num_replicas * s.num_partitions != 1)
+  s.portable = portable.IsUndefined() ? (total == 1) : portable.ToBoolean().Value();
+  if (s.portable && total != 1)
     ThrowInput(env, "compile: a portable executable must have numReplicas = numPartitions = 1");
   Napi::Value da = o.Get("deviceAssignment");
   if (!da.IsUndefined() && !da.IsNull()) {
     if (!da.IsArray()) ThrowInput(env, "compile: options.deviceAssignment must be an array of device ids");
     Napi::Array arr = da.As<Napi::Array>();
-    if (arr.Length() != static_cast<uint32_t>(s.num_replicas * s.num_partitions))
-      ThrowInput(env, "compile: options.deviceAssignment must list numReplicas × numPartitions device ids");
+    if (static_cast<int64_t>(arr.Length()) != total)
+      ThrowInput(env, "compile: options.deviceAssignment must list numReplicas × numPartitions = " + std::to_string(total) +
+                          " device ids, got " + std::to_string(arr.Length()));
     for (uint32_t i = 0; i < arr.Length(); i++) {
       Napi::Value x = arr.Get(i);
       if (!x.IsNumber()) ThrowInput(env, "compile: options.deviceAssignment must hold device ids (numbers)");
@@ -209,16 +208,21 @@ class CompileWorker : public Napi::AsyncWorker {
  public:
   CompileWorker(Napi::Env env, std::shared_ptr<ClientCore> cc, std::string code, CompileSpec spec)
       : Napi::AsyncWorker(env, "xla-ts:compile"), deferred_(Napi::Promise::Deferred::New(env)),
-        cc_(std::move(cc)), code_(std::move(code)), spec_(std::move(spec)) {}
+        cc_(std::move(cc)), code_(std::move(code)), spec_(std::move(spec)) {
+    std::lock_guard<std::mutex> lock(cc_->mu);
+    cc_->compiling++;  // Shutdown waits for this compile
+  }
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
   void Execute() override {
-    try {
-      status_ = DoCompile(cc_, code_, "mlir", spec_, &result_);
-    } catch (const std::exception& e) {
-      status_ = Status::Error(PJRT_Error_Code_INTERNAL, e.what());
+    {
+      std::lock_guard<std::mutex> lock(cc_->mu);
+      if (cc_->shut) status_ = Status::Error(PJRT_Error_Code_CANCELLED, "the runtime is shutting down");
     }
+    if (status_.ok()) status_ = CompileGuarded(cc_, code_, spec_, &result_);
+    std::lock_guard<std::mutex> lock(cc_->mu);
+    if (--cc_->compiling == 0) cc_->idle.notify_all();
   }
   void OnOK() override {
     Napi::Env env = Env();
@@ -388,6 +392,7 @@ ClientWrap::ClientWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Client
   ThrowIfError(env, st, "PJRT_Client_Create");
 
   auto cc = std::make_shared<ClientCore>();
+  cc->owner = GetData(env);
   cc->plugin = plugin;
   cc->client = a.client;
 
@@ -482,14 +487,12 @@ Napi::Value ClientWrap::BufferFromHost(const Napi::CallbackInfo& info) {
   if (!info[1].IsArray()) ThrowInput(env, "bufferFromHost: dims must be an array of non-negative integers");
   Napi::Array jd = info[1].As<Napi::Array>();
   std::vector<int64_t> dims;
-  double count = 1;
   for (uint32_t i = 0; i < jd.Length(); i++) {
     Napi::Value x = jd.Get(i);
     double d = x.IsNumber() ? x.As<Napi::Number>().DoubleValue() : -1;
     if (!(d >= 0 && d <= 9.007199254740991e15) || std::floor(d) != d)
       ThrowInput(env, "bufferFromHost: dims must be an array of non-negative integers");
     dims.push_back(static_cast<int64_t>(d));
-    count *= d;
   }
   if (!info[2].IsNumber()) ThrowInput(env, "bufferFromHost: type must be a PJRT buffer type code");
   int type = info[2].As<Napi::Number>().Int32Value();
@@ -500,15 +503,21 @@ Napi::Value ClientWrap::BufferFromHost(const Napi::CallbackInfo& info) {
   if (di < 0 || static_cast<size_t>(di) >= cc->devices.size())
     ThrowInput(env, "bufferFromHost: device index " + std::to_string(di) + " is out of range (" +
                         std::to_string(cc->devices.size()) + " devices)");
-  double need = count * static_cast<double>(eb);
-  if (need != static_cast<double>(ta.ByteLength()))
+  int64_t need = 0;
+  if (!CheckedProduct(dims.data(), dims.size(), static_cast<int64_t>(eb), &need))
+    ThrowInput(env, "bufferFromHost: the byte size of shape [" + [&] {
+      std::string s;
+      for (size_t i = 0; i < dims.size(); i++) s += (i ? "," : "") + std::to_string(dims[i]);
+      return s;
+    }() + "] overflows 64 bits");
+  if (need != static_cast<int64_t>(ta.ByteLength()))
     ThrowInput(env, "bufferFromHost: data holds " + std::to_string(ta.ByteLength()) + " bytes but shape [" +
                         [&] {
                           std::string s;
                           for (size_t i = 0; i < dims.size(); i++) s += (i ? "," : "") + std::to_string(dims[i]);
                           return s;
                         }() +
-                        "] of " + std::to_string(eb) + "-byte elements needs " + std::to_string(static_cast<int64_t>(need)));
+                        "] of " + std::to_string(eb) + "-byte elements needs " + std::to_string(need));
   Napi::ArrayBuffer ab = ta.ArrayBuffer();
   const char* data = static_cast<const char*>(ab.Data()) + ta.ByteOffset();
   static const char kEmpty[8] = {0};
@@ -548,7 +557,7 @@ Napi::Value ClientWrap::CompileSync(const Napi::CallbackInfo& info) {
   std::string code = ReadProgram(info);
   CompileSpec spec = ReadCompileSpec(env, cc, info.Length() > 1 ? info[1] : env.Undefined());
   std::shared_ptr<ExecutableCore> result;
-  Status st = DoCompile(cc, code, "mlir", spec, &result);
+  Status st = CompileGuarded(cc, code, spec, &result);
   ThrowIfError(env, st, "PJRT_Client_Compile");
   return ExecutableWrap::Create(env, result);
 }

@@ -66,7 +66,7 @@ void EventHub::Watch(Napi::Env env, const Plugin* plugin, PJRT_Event* event, std
     if (st.ok() && r.is_ready) {
       PJRT_ARGS(plugin, PJRT_Event_Error_Args, e);
       e.event = event;
-      Status result = plugin->Take(plugin->api->PJRT_Event_Error(&e));
+      Status result = PJRT_CALL(plugin, PJRT_Event_Error, e);
       plugin->DestroyEvent(event);
       op->Complete(env, result);
       return;
@@ -87,7 +87,7 @@ void EventHub::Watch(Napi::Env env, const Plugin* plugin, PJRT_Event* event, std
   a.event = event;
   a.callback = &OnReady;
   a.user_arg = p;
-  Status st = plugin->Take(plugin->api->PJRT_Event_OnReady(&a));
+  Status st = PJRT_CALL(plugin, PJRT_Event_OnReady, a);
   if (!st.ok()) {
     // The callback was not registered: complete now with the error.
     std::unique_ptr<Pending> owned(p);

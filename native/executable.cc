@@ -67,6 +67,7 @@ Napi::Value ExecutableWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* op = "Executable.run";
   if (!core) ThrowInput(env, "Executable.run: the executable has been disposed");
+  if (core->exe == nullptr) ThrowInput(env, "Executable.run: the runtime of this executable has been shut down");
   ExecutableCore* ec = core.get();
   const Plugin* plugin = ec->client->plugin;
   AddonData* data = GetData(env);
@@ -105,7 +106,7 @@ Napi::Value ExecutableWrap::Run(const Napi::CallbackInfo& info) {
       ThrowInput(env, "Executable.run: argument " + std::to_string(i % num_args) + " is not a DeviceBuffer");
     BufferWrap* w = BufferWrap::Unwrap(v.As<Napi::Object>());
     // The message is built only on the error path: this loop runs for every argument of every call.
-    if (w->donated || w->disposed || !w->core)
+    if (w->donated || w->disposed || !w->core || w->core->buffer == nullptr)
       w->Check(env, ("Executable.run: argument " + std::to_string(i % num_args)).c_str());
     BufferCore* bc = w->core.get();
     if (bc->client.get() != ec->client.get())
@@ -172,9 +173,7 @@ Napi::Value ExecutableWrap::Run(const Napi::CallbackInfo& info) {
   std::vector<std::shared_ptr<BufferCore>> owned(num_devices * num_outputs);
   for (size_t i = 0; i < owned.size(); i++) {
     if (out_flat[i] == nullptr) continue;
-    owned[i] = std::make_shared<BufferCore>();
-    owned[i]->client = ec->client;
-    owned[i]->buffer = out_flat[i];
+    owned[i] = std::make_shared<BufferCore>(ec->client, out_flat[i]);
   }
   for (size_t i = 0; i < owned.size(); i++)
     if (!owned[i]) ThrowIfError(env, Status::Error(PJRT_Error_Code_INTERNAL, "the plugin returned no buffer for output " +
@@ -195,8 +194,7 @@ Napi::Value ExecutableWrap::Run(const Napi::CallbackInfo& info) {
       bd.buffer = b;
       if (PJRT_CALL(plugin, PJRT_Buffer_Device, bd).ok()) di = ec->client->IndexOf(bd.device);
     }
-    owned[i]->buffer = nullptr;  // ownership moves to the wrapper (Create owns it even if it throws)
-    Napi::Object obj = BufferWrap::Create(env, ec->client, b, dm.dims, dm.num_dims, static_cast<int>(et.type));
+    Napi::Object obj = BufferWrap::Create(env, owned[i], dm.dims, dm.num_dims, static_cast<int>(et.type));
     BufferWrap::Unwrap(obj)->device_index = di;
     result.Set(static_cast<uint32_t>(i), obj);
   }

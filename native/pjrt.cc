@@ -67,7 +67,7 @@ void Plugin::DestroyEvent(PJRT_Event* ev) const {
   if (ev == nullptr || !PJRT_HAS(this, PJRT_Event_Destroy)) return;
   PJRT_ARGS(this, PJRT_Event_Destroy_Args, a);
   a.event = ev;
-  Take(api->PJRT_Event_Destroy(&a));
+  Guarded("PJRT_Event_Destroy", [&]() { return Take(api->PJRT_Event_Destroy(&a)); });
 }
 
 namespace {
@@ -132,7 +132,7 @@ const Plugin* LoadPlugin(const std::string& path, Status* status) {
     return nullptr;
   }
   PJRT_ARGS(p, PJRT_Plugin_Initialize_Args, init);
-  Status st = p->Take(api->PJRT_Plugin_Initialize(&init));
+  Status st = Guarded("PJRT_Plugin_Initialize", [&]() { return p->Take(api->PJRT_Plugin_Initialize(&init)); });
   if (!st.ok()) {
     st.message = "PJRT_Plugin_Initialize of " + path + ": " + st.message;
     *status = st;

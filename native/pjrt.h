@@ -54,6 +54,30 @@ struct Plugin {
   void DestroyEvent(PJRT_Event* ev) const;
 };
 
+/** Runs `f` (a PJRT call yielding a Status), turning any C++ exception into an error Status. */
+template <typename F>
+Status Guarded(const char* fn, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Status::Error(PJRT_Error_Code_INTERNAL, std::string(fn) + " threw: " + e.what());
+  } catch (...) {
+    return Status::Error(PJRT_Error_Code_INTERNAL, std::string(fn) + " threw a C++ exception");
+  }
+}
+
+/** Checked product of non-negative 64-bit sizes; false on overflow past INT64_MAX. */
+inline bool CheckedProduct(const int64_t* v, size_t n, int64_t factor, int64_t* out) {
+  int64_t acc = factor;
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] < 0) return false;
+    if (v[i] != 0 && acc > INT64_MAX / v[i]) return false;
+    acc *= v[i];
+  }
+  *out = acc;
+  return true;
+}
+
 /** Loads (or returns the already loaded) plugin at `path`. On failure returns null + status. */
 const Plugin* LoadPlugin(const std::string& path, Status* status);
 
@@ -79,7 +103,9 @@ struct ArgsStorage {
 #define PJRT_HAS(plugin, fn) ((plugin)->Has(offsetof(PJRT_Api, fn)))
 
 // Calls PJRT function `fn` with `args`, yielding a Status; UNIMPLEMENTED if the plugin lacks it.
-#define PJRT_CALL(plugin, fn, args)                                                            \
-  (PJRT_HAS(plugin, fn) ? (plugin)->Take((plugin)->api->fn(&(args)))                          \
-                        : ::xla_ts::Status::Error(PJRT_Error_Code_UNIMPLEMENTED,               \
+// A C++ exception escaping the plugin (e.g. absl's BadStatusOrAccess for an overflowing shape)
+// becomes an INTERNAL status instead of std::terminate.
+#define PJRT_CALL(plugin, fn, args)                                                                    \
+  (PJRT_HAS(plugin, fn) ? ::xla_ts::Guarded(#fn, [&]() { return (plugin)->Take((plugin)->api->fn(&(args))); }) \
+                        : ::xla_ts::Status::Error(PJRT_Error_Code_UNIMPLEMENTED,                       \
                                                   std::string("the plugin's PJRT API lacks ") + #fn))

@@ -1,6 +1,7 @@
 // xla-ts: the public entry. See docs/ and ../DESIGN.md for the map.
-export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend } from "./core/index.js";
+export { jit, makeJaxpr, Array, Tracer, Value, ShapedArray, backendName, setBackend, setExecutableCacheSize, executableCacheInfo } from "./core/index.js";
 export { grad, valueAndGrad, vjp, vmap, jvp, jacfwd, jacrev, hessian, customVjp } from "./core/index.js";
+export { pmap, type PmapOptions } from "./core/index.js";
 export type { JitOptions, Jitted, Shape, BackendName } from "./core/index.js";
 export { lax } from "./lax/index.js";
 export { random } from "./random/index.js";
@@ -19,3 +20,10 @@ export const workflows = { ...baseWorkflows, trainMany, trainRun, trainSeeds, bu
 export * as xla from "./xla/index.js";
 export type { DType } from "./xla/dtype.js";
 export { envs, type Environment, type ResetResult, type StepResult, type EnvFactory, type Space, type HostEnv, type HostStep } from "./envs/index.js";
+// The building blocks of the CLI's run outputs (docs/cli.md, "From code"), and the types a
+// user writing an agent, a workflow or an environment needs.
+export { Progress, outputs, logging } from "./workflows/index.js";
+export type { WorkflowState, Counters, Metrics, HostMetrics, Logger, EvalResult, LearnOptions, OnPolicyState, TrainManyResult } from "./workflows/index.js";
+export type { Agent, AgentState, SampleBatch, FullSampleBatch, Extras, LossDict } from "./agents/index.js";
+export type { SpaceValue } from "./envs/index.js";
+export type { NestedList } from "./core/values.js";

@@ -10,6 +10,7 @@ import { A2CAgent, a2cLoss, A2C_SCHEMA } from "./a2c/index.js";
 import { IMPALAAgent, impalaLoss, IMPALA_SCHEMA } from "./impala/index.js";
 import { vtrace } from "./common/vtrace.js";
 import { ActorCriticPolicy, POLICY_SCHEMA } from "./common/policy.js";
+import * as extensions from "./extensions/index.js";
 
 export type {
   Agent,
@@ -43,6 +44,7 @@ export type { IMPALAState, IMPALALossHyper, IMPALALossInput, IMPALALossTerms, IM
 export type { VtraceInput, VtraceOutput, VtraceAdvantageMode } from "./common/vtrace.js";
 export type { PolicyOptions, PolicyParams, PolicyState, PolicyDist } from "./common/policy.js";
 export { A2CAgent, a2cLoss, A2C_SCHEMA, IMPALAAgent, impalaLoss, IMPALA_SCHEMA, vtrace, ActorCriticPolicy, POLICY_SCHEMA };
+export { extensions };
 export { PPOAgent, makePPOAgent, ppoLoss, gae, actorCritic, flattenObs, resolveConfig, describeAllowed, schemaTable, PPO_AGENT_SCHEMA };
 export { DDPGAgent, makeDDPGAgent, ddpgActorLoss, ddpgCriticLoss, targetActions, tdTarget, DDPG_SCHEMA, TD3_SCHEMA } from "./ddpg/index.js";
 export type { DDPGParams, DDPGState, DDPGOptions, DDPGConfig, DDPGNets, DDPGCriticBatch } from "./ddpg/index.js";
@@ -56,6 +58,7 @@ export const agents = {
   impala: { Agent: IMPALAAgent, loss: impalaLoss, schema: IMPALA_SCHEMA },
   vtrace,
   gae,
+  extensions,
   actorCritic,
   resolveConfig,
   schemaTable,

@@ -6,6 +6,7 @@ import type { Environment } from "../envs/types.js";
 import { buildSpecWorkflow, resolveSpecConfig, type AlgorithmSpec } from "../workflows/algorithm.js";
 import type { BaseConfig, Workflow, WorkflowState } from "../workflows/workflow.js";
 import { PPO_ALGORITHM } from "../agents/ppo/algorithm.js";
+import { PPO_RND_ALGORITHM, PPO_SND_ALGORITHM, RANDAL_ALGORITHM } from "../agents/ppo/curiosity.js";
 import { DQN_ALGORITHM } from "../agents/dqn/algorithm.js";
 import { DDPG_ALGORITHM, TD3_ALGORITHM } from "../agents/ddpg/algorithm.js";
 import { SAC_ALGORITHM } from "../agents/sac/algorithm.js";
@@ -33,6 +34,9 @@ registerAlgorithm(A2C_ALGORITHM);
 registerAlgorithm(IMPALA_ALGORITHM);
 registerAlgorithm(ES_ALGORITHM);
 registerAlgorithm(QLEARNING_ALGORITHM);
+registerAlgorithm(PPO_RND_ALGORITHM);
+registerAlgorithm(PPO_SND_ALGORITHM);
+registerAlgorithm(RANDAL_ALGORITHM);
 
 /** The registered algorithms' names, in registration order. */
 export function algorithmNames(): string[] {

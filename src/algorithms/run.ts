@@ -108,11 +108,16 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     dir = new RunDir(opts.resume);
     const saved = await dir.readConfig();
     config = resolveAlgorithmConfig({ ...saved, ...(opts.config ?? {}) });
-    resumeFrom = opts.checkpoint ? { path: opts.checkpoint, envSteps: -1 } : await dir.latestCheckpoint();
-    if (!resumeFrom) throw new Error(`cannot resume ${dir.path}: it has no checkpoints (${dir.checkpoints} is empty)`);
+    // The newest checkpoint that verifies (a corrupt newer one is skipped, with a warning);
+    // a run killed before its first checkpoint starts again from step 0.
+    resumeFrom = opts.checkpoint ? { path: opts.checkpoint, envSteps: -1 } : await dir.latestIntactCheckpoint();
+    if (!resumeFrom) print(`${dir.path} has no intact checkpoint (it stopped before its first): starting it from step 0`);
   } else {
     config = resolveAlgorithmConfig(opts.config ?? {});
     dir = await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(config.algo, config.env), { unique: opts.name === undefined });
+    // Written at once (building the workflow takes seconds): a run killed from here on can be resumed.
+    await dir.writeConfig(config as unknown as Record<string, unknown>, `xla-ts resolved config; rerun with: xla-ts train --config ${dir.config}`);
+    dir.markStatus("running", { name: nodePath.basename(dir.path), algo: config.algo, env: config.env, seeds: [config.seed], command: opts.command, pid: process.pid });
   }
   const wf = buildWorkflow({ ...config });
   const label = `${wf.name} ${config.env}`;
@@ -130,6 +135,10 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     print(`resuming ${dir.path} from ${resumeFrom.path} (iteration ${startIteration}, ${startSteps.toLocaleString("en-US")} steps)`);
   } else {
     state = wf.setup(config.seed);
+    if (opts.resume) {
+      await truncateJsonl(dir.metrics, 0);
+      await truncateEvents(dir.path, 0);
+    }
   }
   await dir.writeConfig(config as unknown as Record<string, unknown>, `xla-ts resolved config (${label}); rerun with: xla-ts train --config ${dir.config}`);
   const info: Record<string, unknown> = {
@@ -140,85 +149,98 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     command: opts.command,
     startedAt: new Date().toISOString(),
     status: "running",
+    pid: process.pid,
     resumedFrom: resumeFrom?.path,
   };
   await dir.writeRunInfo(info);
-
-  const jsonl = new JsonlLogger(dir.metrics);
-  const tb = new TensorBoardWriter(dir.path, { prefix: "train/" });
-  if (!resumeFrom) tb.text(0, "config", configMarkdown(config as unknown as Record<string, unknown>));
-  const progress = opts.progress === false ? undefined : new Progress({ totalSteps, startSteps, label, out: opts.progress });
-  const every = opts.checkpointEvery ?? 0;
-  const keep = opts.keepCheckpoints ?? 5;
-  let stopRequested = false;
-  const onSigint = () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write("\ninterrupt: stopping after this iteration and saving a checkpoint (press Ctrl-C again to quit now)\n");
-  };
-  process.on("SIGINT", onSigint);
-  let last: HostMetrics | undefined;
-  let lastSaved = -1;
-  let checkpoint: string | undefined;
-  const maxIt = opts.maxIterations;
-  let done = 0;
-  progress?.start();
   try {
-    state = await wf.learn(state, {
-      syncEvery: every,
-      logger: multiLogger(jsonl, tensorboardLogger(tb)),
-      onIteration: async (m, s) => {
-        last = m;
-        done++;
-        progress?.update(m);
-        const it = m.iteration!;
-        const stopping = stopRequested || (maxIt !== undefined && done >= maxIt);
-        if ((every > 0 && it % every === 0) || stopping) {
-          checkpoint = await saveState(dir, s, { iteration: it, envSteps: m.envSteps!, config }, keep);
-          lastSaved = it;
-          jsonl.flush();
-          tb.flush();
-        }
-        return !stopping;
-      },
-    });
-  } finally {
-    process.off("SIGINT", onSigint);
-    jsonl.close();
-    tb.close();
+    return await trainBody();
+  } catch (e) {
+    // Whatever stops the run, run.json ends with a final status (a kill -9 excepted: then it
+    // says "running" with a pid that no longer exists, and --resume continues it).
+    dir.markStatus("failed", { error: (e as Error).message });
+    throw e;
   }
-  const iterations = Number(last?.iteration ?? startIteration);
-  const envSteps = Number(last?.envSteps ?? startSteps);
-  if (iterations !== lastSaved && last) checkpoint = await saveState(dir, state, { iteration: iterations, envSteps, config }, keep);
-  const finished = iterations >= wf.numIterations;
-  let finalReturn = last?.["eval/returnMean"];
-  if (finalReturn === undefined) finalReturn = (await wf.evaluate(state)).returnMean;
-  progress?.finish(`evaluation return ${finalReturn.toFixed(1)}`);
+  async function trainBody(): Promise<RunResult> {
+    const jsonl = new JsonlLogger(dir.metrics);
+    const tb = new TensorBoardWriter(dir.path, { prefix: "train/" });
+    if (!resumeFrom) tb.text(0, "config", configMarkdown(config as unknown as Record<string, unknown>));
+    const progress = opts.progress === false ? undefined : new Progress({ totalSteps, startSteps, label, out: opts.progress });
+    const every = opts.checkpointEvery ?? 0;
+    const keep = opts.keepCheckpoints ?? 5;
+    let stopRequested = false;
+    const onSigint = () => {
+      if (stopRequested) {
+        dir.markStatus("interrupted", { note: "stopped by a second interrupt, without a final checkpoint" });
+        process.exit(130);
+      }
+      stopRequested = true;
+      process.stderr.write("\ninterrupt: stopping after this iteration and saving a checkpoint (press Ctrl-C again to quit now)\n");
+    };
+    process.on("SIGINT", onSigint);
+    let last: HostMetrics | undefined;
+    let lastSaved = -1;
+    let checkpoint: string | undefined;
+    const maxIt = opts.maxIterations;
+    let done = 0;
+    progress?.start();
+    try {
+      state = await wf.learn(state, {
+        syncEvery: every,
+        logger: multiLogger(jsonl, tensorboardLogger(tb)),
+        onIteration: async (m, s) => {
+          last = m;
+          done++;
+          progress?.update(m);
+          const it = m.iteration!;
+          const stopping = stopRequested || (maxIt !== undefined && done >= maxIt);
+          if ((every > 0 && it % every === 0) || stopping) {
+            checkpoint = await saveState(dir, s, { iteration: it, envSteps: m.envSteps!, config }, keep);
+            lastSaved = it;
+            jsonl.flush();
+            tb.flush();
+          }
+          return !stopping;
+        },
+      });
+    } finally {
+      process.off("SIGINT", onSigint);
+      jsonl.close();
+      tb.close();
+    }
+    const iterations = Number(last?.iteration ?? startIteration);
+    const envSteps = Number(last?.envSteps ?? startSteps);
+    if (iterations !== lastSaved && last) checkpoint = await saveState(dir, state, { iteration: iterations, envSteps, config }, keep);
+    const finished = iterations >= wf.numIterations;
+    let finalReturn = last?.["eval/returnMean"];
+    if (finalReturn === undefined) finalReturn = (await wf.evaluate(state)).returnMean;
+    progress?.finish(`evaluation return ${finalReturn.toFixed(1)}`);
 
-  const result: RunResult = { dir: dir.path, config, finalReturn, checkpoint, seconds: 0, status: finished ? "finished" : "interrupted" };
-  if (opts.plots !== false)
-    result.plots = await optional("plots", async () => writeLearningCurves(dir.plots, [{ name: "", rows: await readJsonl(dir.metrics) }], { title: `${label} (seed ${config.seed})` }));
-  if (opts.video !== false) {
-    const ep = await optional("video", () =>
-      writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, state.agentState, episodeKey(config.seed), { maxSteps: wf.evalMaxSteps, fps: opts.fps }),
-    );
-    result.video = ep?.path;
+    const result: RunResult = { dir: dir.path, config, finalReturn, checkpoint, seconds: 0, status: finished ? "finished" : "interrupted" };
+    if (opts.plots !== false)
+      result.plots = await optional("plots", async () => writeLearningCurves(dir.plots, [{ name: "", rows: await readJsonl(dir.metrics) }], { title: `${label} (seed ${config.seed})` }));
+    if (opts.video !== false) {
+      const ep = await optional("video", () =>
+        writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, state.agentState, episodeKey(config.seed), { maxSteps: wf.evalMaxSteps, fps: opts.fps }),
+      );
+      result.video = ep?.path;
+    }
+    result.seconds = (performance.now() - t0) / 1000;
+    await dir.writeRunInfo({
+      ...info,
+      status: result.status,
+      finishedAt: new Date().toISOString(),
+      iterations,
+      envSteps,
+      finalEval: { returnMean: finalReturn, evalEpisodes: config.evalEpisodes },
+      seconds: result.seconds,
+      checkpoint: checkpoint && nodePath.relative(dir.path, checkpoint),
+      plots: result.plots && nodePath.relative(dir.path, result.plots.png),
+      video: result.video && nodePath.relative(dir.path, result.video),
+    });
+    printSummary(print, result, finished ? undefined : `resume with: xla-ts train --resume ${dir.path}`);
+    return result;
   }
-  result.seconds = (performance.now() - t0) / 1000;
-  await dir.writeRunInfo({
-    ...info,
-    status: result.status,
-    finishedAt: new Date().toISOString(),
-    iterations,
-    envSteps,
-    finalEval: { returnMean: finalReturn, evalEpisodes: config.evalEpisodes },
-    seconds: result.seconds,
-    checkpoint: checkpoint && nodePath.relative(dir.path, checkpoint),
-    plots: result.plots && nodePath.relative(dir.path, result.plots.png),
-    video: result.video && nodePath.relative(dir.path, result.video),
-  });
-  printSummary(print, result, finished ? undefined : `resume with: xla-ts train --resume ${dir.path}`);
-  return result;
 }
 
 /** Plots and videos are extras: a failure (an environment that cannot render, say) is reported, not fatal. */
@@ -249,6 +271,8 @@ export interface TrainSeedsOptions extends OutputOptions {
   seeds: readonly number[];
   /** Sweep one hyperparameter over these values (vmapped with the seeds). */
   sweep?: { key: string; values: readonly number[] };
+  /** Train into this existing run directory (restarting a multi-seed run) instead of a new one. */
+  existingDir?: string;
 }
 
 /**
@@ -260,10 +284,19 @@ export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
   const t0 = performance.now();
   const print = opts.print ?? ((s: string) => process.stdout.write(s + "\n"));
   const base = resolveAlgorithmConfig(opts.config ?? {});
-  const dir = await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(base.algo, base.env), { unique: opts.name === undefined });
+  const dir = opts.existingDir ? new RunDir(opts.existingDir) : await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(base.algo, base.env), { unique: opts.name === undefined });
   await dir.writeConfig(base as unknown as Record<string, unknown>, `xla-ts resolved config; seeds ${opts.seeds.join(",")}${opts.sweep ? `; ${opts.sweep.key} swept over ${opts.sweep.values.join(",")}` : ""}`);
-  const info: Record<string, unknown> = { name: nodePath.basename(dir.path), algo: base.algo, env: base.env, seeds: [...opts.seeds], sweep: opts.sweep, command: opts.command, startedAt: new Date().toISOString(), status: "running" };
+  const info: Record<string, unknown> = { name: nodePath.basename(dir.path), algo: base.algo, env: base.env, seeds: [...opts.seeds], sweep: opts.sweep, command: opts.command, startedAt: new Date().toISOString(), status: "running", pid: process.pid };
   await dir.writeRunInfo(info);
+  try {
+    return await seedsBody(t0, print, base, dir, info, opts);
+  } catch (e) {
+    dir.markStatus("failed", { error: (e as Error).message });
+    throw e;
+  }
+}
+
+async function seedsBody(t0: number, print: (s: string) => void, base: BaseConfig, dir: RunDir, info: Record<string, unknown>, opts: TrainSeedsOptions): Promise<RunResult> {
   const runs = (opts.sweep?.values.length ?? 1) * opts.seeds.length;
   if (opts.progress !== false)
     (opts.progress || process.stderr).write(`${base.algo} ${base.env}: training ${runs} runs as one program (${base.totalSteps.toLocaleString("en-US")} steps each); nothing is reported until all have finished…\n`);
@@ -279,6 +312,8 @@ export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
     const seed = opts.seeds[si]!;
     const swept = opts.sweep ? { [opts.sweep.key]: opts.sweep.values[vi]! } : {};
     const name = (opts.sweep ? `${opts.sweep.key}=${opts.sweep.values[vi]}/` : "") + `seed_${seed}`;
+    // A restarted multi-seed run replaces what its killed predecessor left of this seed.
+    if (opts.existingDir) await fs.rm(dir.sub(name).path, { recursive: true, force: true });
     const sub = await dir.sub(name).create();
     subDirs.push(sub.path);
     const cfg = { ...base, ...swept, seed };

@@ -65,11 +65,11 @@ export function parseArgs(cmd: string, argv: readonly string[], spec: Record<str
       if (!a.startsWith("--")) throw new UsageError(`unknown option ${a} for \`xla-ts ${cmd}\` (options: ${known()}, --help)`);
       let [name, value] = splitOnce(a.slice(2), "=");
       const s = spec[name];
-      if (!s && name.startsWith("no-") && spec[name.slice(3)]?.type === "bool" && value === undefined) {
+      if (s === undefined && name.startsWith("no-") && spec[name.slice(3)]?.type === "bool" && value === undefined) {
         out.flags[name.slice(3)] = false;
         continue;
       }
-      if (!s) throw new UsageError(`unknown option --${name} for \`xla-ts ${cmd}\` (options: ${known()}, --help)`);
+      if (s === undefined) throw new UsageError(`unknown option --${name} for \`xla-ts ${cmd}\` (options: ${known()}, --help)`);
       if (s.type === "bool") {
         if (value !== undefined && value !== "true" && value !== "false") throw new UsageError(`--${name} takes no value (or =true / =false), got "${value}"`);
         out.flags[name] = value !== "false";

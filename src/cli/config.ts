@@ -3,7 +3,7 @@
 // workflow is built or anything compiled; errors name the key, the value and what is allowed.
 import "../envs/index.js";
 import "../envs/extra.js";
-import { isRegistered, registeredIds } from "../envs/registry.js";
+import { isRegistered, make, registeredIds } from "../envs/registry.js";
 import { algorithmNames, getAlgorithm, resolveAlgorithmConfig } from "../algorithms/registry.js";
 import type { BaseConfig } from "../workflows/workflow.js";
 import { describeAllowed } from "../agents/common/config.js";
@@ -31,6 +31,13 @@ export function checkConfig(overrides: Record<string, unknown>, where?: string):
     throw new UsageError(`${where ? where + ": " : ""}${(e as Error).message}`);
   }
   checkEnv(c.env, where ? `${where}: env` : "env");
+  // Environment options are checked by making the environment (cheap, nothing compiled), so
+  // that a bad one is a usage error (exit 2) before a run directory is written.
+  try {
+    make(c.env, c.envOptions as never);
+  } catch (e) {
+    throw new UsageError(`${where ? where + ": " : ""}envOptions ${JSON.stringify(c.envOptions)}: ${(e as Error).message}`);
+  }
   return c;
 }
 
@@ -61,8 +68,8 @@ export async function assembleConfig(src: ConfigSources): Promise<{ overrides: R
     if (k.includes(".")) {
       const root = k.split(".")[0]!;
       const spec = schemaOf(o.algo)[root];
-      if (!spec) checkConfig({ ...o, [root]: null }); // reports the unknown key
-      if (spec && spec.kind !== "record") throw new UsageError(`${k}=…: ${root} is not a record (${root} must be ${describeAllowed(spec)})`);
+      if (spec === undefined) checkConfig({ ...o, [root]: null }); // reports the unknown key
+      if (spec !== undefined && spec.kind !== "record") throw new UsageError(`${k}=…: ${root} is not a record (${root} must be ${describeAllowed(spec)})`);
       const copy = { ...((o[root] as Record<string, unknown> | undefined) ?? {}) };
       o[root] = copy;
       setDotted(o, k, v);

@@ -66,10 +66,13 @@ async function targets(cmd: string, path: string | undefined): Promise<RunDir[]>
 
 async function load(dir: RunDir, overrides: Record<string, unknown>, checkpoint?: string): Promise<{ wf: Workflow; state: WorkflowState; ckpt: string }> {
   const config = checkConfig({ ...(await dir.readConfig()), ...overrides }, dir.config);
-  const ckpt = checkpoint ?? (await dir.latestCheckpoint())!.path;
-  if (!existsSync(ckpt)) throw new UsageError(`--checkpoint ${ckpt}: no such file`);
+  if (checkpoint !== undefined && !existsSync(checkpoint)) throw new UsageError(`--checkpoint ${checkpoint}: no such file`);
   const wf = buildWorkflow({ ...config });
-  return { wf, state: await loadRunState(wf, ckpt), ckpt };
+  if (checkpoint !== undefined) return { wf, state: await loadRunState(wf, checkpoint), ckpt: checkpoint };
+  // The newest intact checkpoint, picked again if a running training prunes it meanwhile.
+  const r = await dir.withLatestCheckpoint((p) => loadRunState(wf, p));
+  if (r === undefined) throw new UsageError(`${dir.path} has no intact checkpoint (${dir.checkpoints})`);
+  return { wf, state: r.value, ckpt: r.path };
 }
 
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
@@ -86,10 +89,10 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
     const ev = await wf.evaluate(s);
     const r = { run: dir.path, checkpoint: ckpt, episodes: ev.returns.length, returnMean: ev.returnMean, returnStd: ev.returnStd, lengthMean: ev.lengthMean, returns: ev.returns };
     results.push(r);
-    if (!p.flags.json)
+    if (p.flags.json !== true)
       io.out(`${dir.path} (${nodePath.basename(ckpt)}): return ${ev.returnMean.toFixed(2)} ± ${ev.returnStd.toFixed(2)} over ${ev.returns.length} episodes, mean length ${ev.lengthMean.toFixed(1)}`);
   }
-  if (p.flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
+  if (p.flags.json === true) io.out(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
   return 0;
 }
 

@@ -39,12 +39,12 @@ const COMMANDS: Record<string, Command> = {
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") {
-    if (cmd === "help" && rest[0] && COMMANDS[rest[0]]) return runCli([rest[0], "--help"], io);
+    if (cmd === "help" && rest[0] !== undefined && COMMANDS[rest[0]] !== undefined) return runCli([rest[0], "--help"], io);
     io.out(HELP);
     return 0;
   }
   const c = COMMANDS[cmd];
-  if (!c) {
+  if (c === undefined) {
     io.err(`xla-ts: unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(", ")}; see xla-ts --help)`);
     return 2;
   }

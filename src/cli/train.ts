@@ -2,8 +2,8 @@
 import { COMMON_SCHEMA } from "../workflows/config.js";
 import { describeAllowed, type Schema } from "../agents/common/config.js";
 import type { BaseConfig } from "../workflows/workflow.js";
-import { RunDir } from "../workflows/outputs/run_dir.js";
-import { trainRun, trainSeeds } from "../algorithms/run.js";
+import { RunDir, describeExisting, resumeTargets } from "../workflows/outputs/run_dir.js";
+import { trainRun, trainSeeds, type TrainSeedsOptions } from "../algorithms/run.js";
 import { algorithmNames, algorithms, buildWorkflow, getAlgorithm } from "../algorithms/registry.js";
 import { UsageError, flagsHelp, parseArgs, type FlagSpec } from "./args.js";
 import { assembleConfig, checkAlgo, checkConfig, parseSweep } from "./config.js";
@@ -87,7 +87,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     video: f.video !== false,
     fps: f.fps as number | undefined,
     command: ["xla-ts", "train", ...argv],
-    progress: f.quiet ? (false as const) : io.progress,
+    progress: f.quiet === true ? (false as const) : io.progress,
     print: io.out,
   };
   if (f.fps !== undefined && !((f.fps as number) > 0)) throw new UsageError(`--fps must be a positive integer, got ${f.fps}`);
@@ -100,10 +100,32 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     if (p.positionals.length > 1 || (p.positionals.length === 1 && !algorithmNames().includes(p.positionals[0]!)))
       throw new UsageError(`unexpected argument "${p.positionals.at(-1)}" (usage: xla-ts train --resume <run-dir> [key=value ...])`);
     const dir = new RunDir(f.resume as string);
-    if (!existsSync(dir.config)) throw new UsageError(`--resume ${dir.path}: not a run directory (no config.yaml)`);
+    if (!existsSync(dir.path)) throw new UsageError(`--resume ${dir.path}: no such directory`);
+    if (!existsSync(dir.config))
+      throw new UsageError(`--resume ${dir.path}: not a run directory (no config.yaml): ${describeExisting(dir)}`);
     const saved = await dir.readConfig();
     const { overrides, config } = await assembleConfig({ base: saved, algo: p.positionals[0], assignments: p.assignments });
     if (f.checkpoint !== undefined && !existsSync(f.checkpoint as string)) throw new UsageError(`--checkpoint ${f.checkpoint}: no such file`);
+    const runInfo = (await dir.readRunInfo()) ?? {};
+    const seeds = globalThis.Array.isArray(runInfo.seeds) ? (runInfo.seeds as number[]) : [];
+    if (seeds.length > 1 || runInfo.sweep) {
+      // A multi-seed run: one program trains every seed and checkpoints them at the end.
+      if (f.checkpoint !== undefined) throw new UsageError(`--checkpoint needs one seed's directory (${dir.path} holds ${seeds.length} seeds: --resume ${path.join(dir.path, "seed_" + seeds[0])})`);
+      const subs = await resumeTargets(dir.path);
+      const complete = runInfo.status === "finished" && subs.length > 1 && (await Promise.all(subs.map((s) => s.latestCheckpoint()))).every(Boolean);
+      if (!complete) {
+        io.err(`${dir.path}: a multi-seed run checkpoints only when all seeds finish; training seeds ${seeds.join(", ")} again from step 0 in this directory`);
+        await trainSeeds({ ...common, config: overrides, seeds, sweep: runInfo.sweep as TrainSeedsOptions["sweep"], existingDir: dir.path });
+        return 0;
+      }
+      let status = 0;
+      for (const sub of subs) {
+        io.out(`resuming ${sub.path}`);
+        const r = await trainRun({ ...common, config: overrides, resume: sub.path, checkpointEvery: (f["checkpoint-every"] as number | undefined) ?? defaultCheckpointEvery(config), keepCheckpoints: f["keep-checkpoints"] as number | undefined });
+        if (r.status !== "finished") status = 130;
+      }
+      return status;
+    }
     const r = await trainRun({
       ...common,
       config: overrides,
@@ -118,8 +140,16 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (p.positionals.length > 1) throw new UsageError(`unexpected argument "${p.positionals[1]}" (usage: xla-ts train <algo> --env <id> [key=value ...]; config options are key=value)`);
   const algo = checkAlgo(p.positionals[0]);
   const { overrides, config } = await assembleConfig({ file: f.config as string | undefined, algo, env: f.env as string | undefined, assignments: p.assignments });
-  // Periodic evaluation makes the learning curve; it does not change training.
-  if (overrides.evalEvery === undefined) overrides.evalEvery = Math.max(1, Math.round(iterationsOf(config) / 20));
+  // Periodic evaluation makes the learning curve; it does not change training. By default about
+  // 20 evaluations, at a period that divides the run, and the iterations between two of them
+  // folded into one jitted call (one compile, ~20 host round trips for the whole run).
+  let sync: number | undefined;
+  if (overrides.evalEvery === undefined && config.evalEvery === 0) {
+    const iters = iterationsOf(config);
+    overrides.evalEvery = evalPeriod(iters);
+    if (overrides.foldIterations === undefined) overrides.foldIterations = overrides.evalEvery;
+    sync = 2 * (overrides.evalEvery as number);
+  }
   const seeds = f.seeds as number[] | undefined;
   const sweep = f.sweep !== undefined ? parseSweep(f.sweep as string, algo) : undefined;
   if (sweep) for (const v of sweep.values) checkConfig({ ...overrides, [sweep.key]: v }, `--sweep ${sweep.key}=${v}`);
@@ -127,7 +157,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (out.name !== undefined && (!/^[\w.=+-][\w.=+/-]*$/.test(out.name) || out.name.includes("..")))
     throw new UsageError(`--name ${JSON.stringify(out.name)}: use letters, digits and . _ - = + (and / for a subfolder)`);
   if (out.name !== undefined && existsSync(path.join(out.runsDir, out.name)))
-    throw new UsageError(`the run directory ${path.join(out.runsDir, out.name)} already exists; pick another --name, or continue it with --resume ${path.join(out.runsDir, out.name)}`);
+    throw new UsageError(`the run directory ${path.join(out.runsDir, out.name)} already exists; ${describeExisting(new RunDir(path.join(out.runsDir, out.name)))}`);
   if ((seeds && seeds.length > 1) || sweep) {
     if (f["checkpoint-every"] !== undefined) io.err("note: --checkpoint-every is ignored with several seeds (one program runs them all; each gets a final checkpoint)");
     await trainSeeds({ ...common, ...out, config: overrides, seeds: seeds ?? [config.seed], sweep });
@@ -138,10 +168,18 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     ...common,
     ...out,
     config: overrides,
-    checkpointEvery: (f["checkpoint-every"] as number | undefined) ?? defaultCheckpointEvery(config),
+    checkpointEvery: (f["checkpoint-every"] as number | undefined) ?? sync ?? defaultCheckpointEvery(config),
     keepCheckpoints: f["keep-checkpoints"] as number | undefined,
   });
   return r.status === "finished" ? 0 : 130;
+}
+
+/** An evaluation period giving about 20 evaluations: a divisor of `iters` near iters / 20 if there is one, else iters / 20. */
+export function evalPeriod(iters: number): number {
+  const target = Math.max(1, Math.round(iters / 20));
+  let best = 0;
+  for (let d = 1; d <= iters; d++) if (iters % d === 0 && d >= target / 2 && d <= target * 2 && (best === 0 || Math.abs(d - target) < Math.abs(best - target))) best = d;
+  return best || target;
 }
 
 /** The iterations a run of this config takes (its workflow knows: building one compiles nothing). */

@@ -77,10 +77,7 @@ export function linearizeJaxpr(j: Jaxpr, consts: readonly Value[], args: readonl
       if (outCts.every((c) => c === null)) continue;
       const rule = e.prim.vjp;
       if (!rule)
-        throw new Error(
-          `grad: primitive "${e.prim.name}" has no VJP rule, so it cannot be differentiated` +
-            (e.prim.name === "while" ? "; reverse-mode through lax.whileLoop is not defined: use lax.scan or lax.forLoop with a static trip count" : ""),
-        );
+        throw new Error(`grad: primitive "${e.prim.name}" has no VJP rule, so it cannot be differentiated${e.prim.notDifferentiable !== undefined ? `: ${e.prim.notDifferentiable}` : ""}`);
       const filled = outCts.map((c, i) => c ?? zerosLike(e.outputs[i]!.aval));
       const inCts = rule(
         filled,
@@ -150,10 +147,10 @@ function traceAndLinearize(f: (...args: any[]) => unknown, primals: unknown[], f
  * `[out, vjpFn] = vjp(f, ...primals)`: vjpFn maps a cotangent of the output (same tree) to
  * cotangents of the primals (a tuple, one per primal; zeros for integer inputs).
  */
-export function vjp<Out>(f: (...args: any[]) => Out, ...primals: unknown[]): [Out, (ct: Out) => unknown[]] {
-  const t = traceAndLinearize(f, primals, "vjp");
-  const out = unflatten(t.outTree, t.lin.outs) as Out;
-  const vjpFn = (ct: Out): unknown[] => {
+export function vjp<F extends Fn>(f: F, ...primals: LooseArgs<Parameters<F>>): [ReturnType<F>, (ct: CotangentIn<ReturnType<F>>) => Tangents<Parameters<F>>] {
+  const t = traceAndLinearize(untyped(f), primals, "vjp");
+  const out = unflatten(t.outTree, t.lin.outs) as ReturnType<F>;
+  const vjpFn = (ct: CotangentIn<ReturnType<F>>): Tangents<Parameters<F>> => {
     const [ctLeaves, ctTree] = flatten(ct);
     if (ctTree !== t.outTree)
       throw new TypeError(`vjp: the cotangent's structure ${ctTree} differs from the output's ${t.outTree}`);
@@ -165,20 +162,75 @@ export function vjp<Out>(f: (...args: any[]) => Out, ...primals: unknown[]): [Ou
       return v;
     });
     const grads = t.lin.backward(cts).map((g, i) => g ?? zerosLike(t.inAvals[i]!));
-    return unflatten(t.inTree, grads) as unknown[];
+    return unflatten(t.inTree, grads) as Tangents<Parameters<F>>;
   };
   return [out, vjpFn];
 }
 
-export interface GradOptions {
+// --- the types of transformed functions ---------------------------------------------------
+
+/**
+ * A function of pytrees of arrays: what the transformations take; the transformed function is
+ * typed from its parameters. (`any[]` only in this constraint: an unannotated lambda's
+ * parameters are then `any`, as for jit and vmap, rather than `never`.)
+ */
+export type Fn = (...args: any[]) => unknown;
+type AnyFn = (...args: unknown[]) => unknown;
+// The one place a typed function is called with arguments checked at run time (pytrees).
+const untyped = (f: Fn): AnyFn => f as unknown as AnyFn;
+
+/**
+ * The gradient (tangent) of a pytree: the same structure, an array at each leaf (JS numbers
+ * included). A type that admits an array (`Value`, numpy's `ArrayLike`, `unknown`) gives `Value`.
+ */
+export type Tangent<T> = [Value] extends [T] ? Value : TangentOf<T>;
+type TangentOf<T> = T extends Value | number | ArrayBufferView
+  ? Value
+  : T extends (...args: never[]) => unknown
+    ? T
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Tangent<T[K]> }
+      : T extends object
+        ? { -readonly [K in keyof T]: Tangent<T[K]> }
+        : T;
+/** Arguments as a transformed function accepts them: a JS number wherever f takes an array. */
+export type LooseArgs<Args extends readonly unknown[]> = { [K in keyof Args]: Args[K] extends Value ? Args[K] | number : Args[K] };
+/** One tangent per argument of a parameter list. */
+export type Tangents<Args extends readonly unknown[]> = { -readonly [K in keyof Args]: Tangent<Args[K]> };
+/** A cotangent given to a vjp function: the output's structure, arrays or JS numbers at the leaves. */
+export type CotangentIn<T> = T extends Value
+  ? Value | number
+  : T extends readonly unknown[]
+    ? { readonly [K in keyof T]: CotangentIn<T[K]> }
+    : T extends object
+      ? { readonly [K in keyof T]: CotangentIn<T[K]> }
+      : T;
+
+export type Argnums = number | readonly number[];
+/** The gradient of `F` with respect to `argnums` A: one tangent, or a tuple in argnums order. */
+export type GradsOf<F extends Fn, A extends Argnums> = A extends number
+  ? Tangent<Parameters<F>[A]>
+  : { -readonly [K in keyof A]: Tangent<Parameters<F>[A[K] & number]> };
+/** The auxiliary output of a `hasAux` function (it returns [value, aux]). */
+export type AuxOf<F extends Fn> = ReturnType<F> extends readonly [unknown, infer X] ? X : never;
+
+export interface GradOptions<A extends Argnums = Argnums, H extends boolean = boolean> {
   /** Which positional argument(s) to differentiate (default 0). */
-  argnums?: number | readonly number[];
+  argnums?: A;
   /** f returns [value, aux]; aux is returned alongside, not differentiated. */
-  hasAux?: boolean;
+  hasAux?: H;
 }
 
 /** `valueAndGrad(f)(...args)` → `[value, grads]` (or `[[value, aux], grads]` with hasAux). */
-export function valueAndGrad(f: (...args: any[]) => unknown, opts: GradOptions = {}) {
+export function valueAndGrad<F extends Fn, const A extends Argnums = 0, H extends boolean = false>(
+  f: F,
+  opts: GradOptions<A, H> = {},
+): (...args: LooseArgs<Parameters<F>>) => [H extends true ? [Value, AuxOf<F>] : Value, GradsOf<F, A>] {
+  const vg = valueAndGradUntyped(untyped(f), opts);
+  return (...args) => vg(...args) as [H extends true ? [Value, AuxOf<F>] : Value, GradsOf<F, A>];
+}
+
+function valueAndGradUntyped(f: AnyFn, opts: GradOptions) {
   const argnums = opts.argnums ?? 0;
   const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   const name = f.name || "anonymous";
@@ -206,7 +258,7 @@ export function valueAndGrad(f: (...args: any[]) => unknown, opts: GradOptions =
     const t = traceAndLinearize(g, diffArgs, `grad(${name})`);
     const outs = t.lin.outs;
     const value = outs[0]!;
-    if (!value || value.aval.shape.length !== 0 || !isFloatDtype(value.aval.dtype) || (!opts.hasAux && outs.length !== 1))
+    if (value === undefined || value.aval.shape.length !== 0 || !isFloatDtype(value.aval.dtype) || (!opts.hasAux && outs.length !== 1))
       throw new TypeError(
         `grad(${name}): the function must return a scalar float (got ${outs.map((o) => String(o.aval)).join(", ")}); use vjp for non-scalar outputs`,
       );
@@ -218,12 +270,15 @@ export function valueAndGrad(f: (...args: any[]) => unknown, opts: GradOptions =
   };
 }
 
-/** `grad(f)(...args)` → the gradient with respect to argument `argnums` (default 0). */
-export function grad(f: (...args: any[]) => unknown, opts: GradOptions = {}) {
-  const vg = valueAndGrad(f, opts);
-  return (...args: unknown[]): any => {
+/** `grad(f)(...args)` → the gradient with respect to argument `argnums` (default 0); `[grads, aux]` with hasAux. */
+export function grad<F extends Fn, const A extends Argnums = 0, H extends boolean = false>(
+  f: F,
+  opts: GradOptions<A, H> = {},
+): (...args: LooseArgs<Parameters<F>>) => H extends true ? [GradsOf<F, A>, AuxOf<F>] : GradsOf<F, A> {
+  const vg = valueAndGradUntyped(untyped(f), opts);
+  return (...args) => {
     const [v, g] = vg(...args);
-    return opts.hasAux ? [g, (v as unknown[])[1]] : g;
+    return (opts.hasAux === true ? [g, (v as unknown[])[1]] : g) as H extends true ? [GradsOf<F, A>, AuxOf<F>] : GradsOf<F, A>;
   };
 }
 

@@ -9,7 +9,9 @@ export class ShapedArray {
     readonly dtype: DType,
     /** A weakly typed value (from a JS number) adopts the dtype of what it meets. */
     readonly weakType = false,
-  ) {}
+  ) {
+    checkShape(shape);
+  }
 
   get ndim(): number {
     return this.shape.length;
@@ -44,6 +46,63 @@ export const DTYPE_SHORT: Record<DType, string> = {
   uint32: "u32",
   bool: "bool",
 };
+
+/**
+ * Largest element count of an array: 2^53 - 1, so that sizes, offsets and byte counts (times
+ * at most 8 bytes) stay exact in JS numbers and in XLA's int64 arithmetic. Larger shapes are
+ * refused before anything reaches the plugin (which aborts on an int64 overflow).
+ */
+export const MAX_ELEMENTS = Number.MAX_SAFE_INTEGER;
+
+/** Thrown for a shape no array can have; `bind` prefixes the operation's name. */
+export class ShapeError extends RangeError {
+  override name = "ShapeError";
+  constructor(
+    message: string,
+    readonly shape: unknown,
+    /** The operation that produced the shape, once known. */
+    readonly op?: string,
+  ) {
+    super(op ? `${op}: ${message}` : message);
+  }
+}
+
+function showShape(shape: unknown): string {
+  if (!globalThis.Array.isArray(shape)) return String(shape);
+  return `[${shape.map(showDim).join(", ")}]`;
+}
+function showDim(d: unknown): string {
+  return typeof d === "number" && Number.isInteger(d) && Math.abs(d) >= 2 ** 31 ? pow2Str(d) : String(d);
+}
+function pow2Str(d: number): string {
+  const e = Math.log2(Math.abs(d));
+  return Number.isInteger(e) ? `${d < 0 ? "-" : ""}2**${e}` : String(d);
+}
+
+/**
+ * Throws a ShapeError unless every dimension is a non-negative safe integer and the element
+ * count (the product of the non-zero dimensions, so that [2**53, 0] is refused too: XLA
+ * multiplies the extents in int64) is at most MAX_ELEMENTS.
+ */
+export function checkShape(shape: Shape): void {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new ShapeError(`shape ${showShape(shape)}: dimension ${i} is ${showDim(d)}; dimensions must be non-negative integers below 2**53`, shape);
+    if (d !== 0) n *= d;
+  }
+  if (n > MAX_ELEMENTS)
+    throw new ShapeError(
+      `shape ${showShape(shape)} has ${n > 2 ** 60 ? "about 2**" + Math.round(Math.log2(n)) : n} elements, more than the 2**53 - 1 an array can hold`,
+      shape,
+    );
+}
+
+/** `e`, or for a ShapeError raised while computing `op`'s output shapes, one naming `op`. */
+export function withOp(op: string, e: unknown): unknown {
+  return e instanceof ShapeError && e.op === undefined ? new ShapeError(e.message, e.shape, op) : e;
+}
 
 export function sizeOf(shape: Shape): number {
   let n = 1;

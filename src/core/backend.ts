@@ -10,7 +10,9 @@ import { lowerModule, donationAliases } from "./lowering.js";
 import { evalJaxprRef } from "./ref.js";
 import type { HostArray } from "./host.js";
 import { paramStr } from "./ir.js";
-import { defaultRuntime, hasRuntime, type Device, type DeviceBuffer, type Executable, type Runtime } from "../xla/index.js";
+import { ExecutableCache } from "./exec_cache.js";
+import path from "node:path";
+import { defaultRuntime, findPlugin, hasRuntime, type Device, type DeviceBuffer, type Executable, type Runtime } from "../xla/index.js";
 
 export type BackendName = "xla" | "ref";
 
@@ -39,8 +41,26 @@ export function setBackend(name: BackendName): void {
 
 let runtime: Runtime | undefined;
 export function xlaRuntime(): Runtime {
-  runtime ??= defaultRuntime();
+  if (!runtime) {
+    cpuReductionFlags();
+    runtime = defaultRuntime();
+  }
   return runtime;
+}
+
+const YNN = "xla_cpu_experimental_ynn_fusion_type";
+
+/**
+ * jaxlib's XLA:CPU gives whole-array reductions to YNNPACK's vectorized kernels; the
+ * xla-cpu-pjrt plugin's defaults leave them to a serial loop of scalar adds (one per element,
+ * latency-bound). Asks the CPU plugin for the same as jaxlib, unless XLA_FLAGS already sets it
+ * (read by the plugin when it loads). See docs/performance.md.
+ */
+function cpuReductionFlags(): void {
+  const flags = process.env.XLA_FLAGS ?? "";
+  const plugin = findPlugin();
+  if (flags.includes(YNN) || !plugin.ok || !/cpu/i.test(path.basename(plugin.path))) return;
+  process.env.XLA_FLAGS = `${flags} --${YNN}=LIBRARY_FUSION_TYPE_REDUCE`.trim();
 }
 export function defaultDevice(): Device {
   return xlaRuntime().devices[0]!;
@@ -58,9 +78,20 @@ interface Compiled {
   exe: Executable;
   aliases: Map<number, number>;
   text: string;
+  used?: boolean;
 }
-const byText = new Map<string, Compiled>();
+/** Bounded (exec_cache.ts): evicted executables are disposed and recompiled when needed again. */
+const byText = new ExecutableCache<Compiled>();
 export const compileStats = { compiles: 0, cacheHits: 0 };
+
+/** Sets how many compiled executables the process keeps (default 256, or XLA_TS_EXECUTABLE_CACHE_SIZE). */
+export function setExecutableCacheSize(n: number): void {
+  byText.resize(n);
+}
+/** The executable cache's size, capacity and evictions so far. */
+export function executableCacheInfo(): { size: number; capacity: number; evictions: number } {
+  return { size: byText.size, capacity: byText.capacity, evictions: byText.evictions };
+}
 
 /** Per program object: the compiled executable for each donation pattern (no re-lowering). */
 const byJaxpr = new WeakMap<Jaxpr, Map<string, Compiled>>();
@@ -70,7 +101,10 @@ export function compileJaxpr(j: Jaxpr, donate: readonly number[] = []): Compiled
   const dk = donate.join(",");
   let perJ = byJaxpr.get(j);
   const hit = perJ?.get(dk);
-  if (hit && !hit.exe.disposed) return hit;
+  if (hit && !hit.exe.disposed) {
+    hit.used = true;
+    return hit;
+  }
   const text = lowerModule(j, { donate });
   let c = byText.get(text);
   if (!perJ) byJaxpr.set(j, (perJ = new Map()));

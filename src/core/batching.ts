@@ -66,7 +66,7 @@ export function batchJaxpr(
 export type AxisSpec = number | null | undefined | readonly AxisSpec[] | { readonly [k: string]: AxisSpec };
 
 /** The per-leaf axes of `tree` given a spec that is a tree prefix of it. */
-function broadcastPrefix(spec: AxisSpec, tree: unknown, what: string): BDim[] {
+export function broadcastPrefix(spec: AxisSpec, tree: unknown, what: string): BDim[] {
   if (spec === undefined || spec === null || typeof spec === "number") {
     const n = flatten(tree)[0].length;
     return new Array<BDim>(n).fill(spec ?? null);

@@ -75,7 +75,7 @@ export function bf16BitsToF32(b: number): number {
 export function f32ToF16Bits(v: number): number {
   if (Number.isNaN(v)) return 0x7e00;
   const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  let a = Math.abs(v);
+  const a = Math.abs(v);
   if (a === Infinity) return sign | 0x7c00;
   if (a >= 65520) return sign | 0x7c00;
   if (a < 2 ** -24 / 2) return sign;
@@ -85,7 +85,7 @@ export function f32ToF16Bits(v: number): number {
     const m = a / 2 ** -24;
     return sign | roundEven(m);
   }
-  let m = a / 2 ** e - 1;
+  const m = a / 2 ** e - 1;
   let mi = roundEven(m * 1024);
   if (mi === 1024) {
     mi = 0;

@@ -4,7 +4,7 @@ export { Jaxpr, Var, Literal, dce, type Atom, type Eqn } from "./ir.js";
 export { definePrimitive, primitives, getPrimitive, primError, type Primitive } from "./primitive.js";
 export { bind, bind1, traceFlat, evalJaxpr, closeOver, currentTrace, numberLiteral, literalValue, type Traced } from "./trace.js";
 export { LowerCtx, lowerModule, tensorType, elemType, scalarLiteral } from "./lowering.js";
-export { backendName, setBackend, runJaxpr, executePrimitive, compileJaxpr, compileStats, xlaRuntime, type BackendName } from "./backend.js";
+export { backendName, setBackend, runJaxpr, executePrimitive, compileJaxpr, compileStats, setExecutableCacheSize, executableCacheInfo, xlaRuntime, type BackendName } from "./backend.js";
 export { jit, makeJaxpr, type JitOptions, type Jitted, type Lowered } from "./jit.js";
 export { fromNumbers, toNumbers, hostArray, type HostArray } from "./host.js";
 export { evalJaxprRef } from "./ref.js";
@@ -13,3 +13,4 @@ export { vmap, batchJaxpr, moveaxis, broadcastAxis, batchToFront, type BDim, typ
 export { defineRules, type VjpRule, type BatchRule } from "./primitive.js";
 export { jvp, jacfwd, jacrev, hessian, jvpJaxpr } from "./jvp.js";
 export { customVjp } from "./custom.js";
+export { pmap, type PmapOptions } from "./pmap.js";

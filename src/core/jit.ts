@@ -36,6 +36,14 @@ export type Jitted<F extends (...args: any[]) => any> = F & {
 };
 
 const RECOMPILE_WARN = 8;
+/**
+ * Traces of one jitted function (distinct shapes, dtypes, structures or static values) after
+ * which it warns once: each trace compiles an executable, so a function called with ever new
+ * shapes compiles for ever (the executable cache keeps the most recent ones: exec_cache.ts).
+ * The same number bounds the traces it remembers (oldest forgotten first).
+ */
+const RETRACE_WARN = 32;
+const MAX_TRACES = 256;
 
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   const name = opts.name ?? (f.name || "anonymous");
@@ -45,6 +53,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   const cache = new Map<string, Entry>();
   const shapeCounts = new Map<string, number>();
   let warned = false;
+  let traces = 0;
 
   const prepare = (args: unknown[]) => {
     const staticVals: unknown[] = [];
@@ -77,11 +86,20 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       });
     }
     const avalKey = `${tree.id}|${avals.join(",")}`;
-    const key = `${avalKey}|${staticKey(staticVals)}`;
+    const key = `${avalKey}|${staticKey(staticVals, name)}`;
     let entry = cache.get(key);
     if (!entry) {
       entry = build(dyn, args, tree, avals, donated);
       cache.set(key, entry);
+      if (++traces === RETRACE_WARN)
+        process.emitWarning(
+          `jit(${name}) has been traced ${traces} times (now for ${avals.join(", ") || "no array arguments"}): every new ` +
+            `combination of argument shapes, dtypes, structure and static values traces and compiles it again. ` +
+            `Pad or bucket shapes to a few sizes; the process keeps the most recent compiled executables ` +
+            `(setExecutableCacheSize, default 256).`,
+          { code: "XLA_TS_RETRACE" },
+        );
+      if (cache.size > MAX_TRACES) cache.delete(cache.keys().next().value as string);
       const shapesOnly = `${tree.id}|${avals.map((a) => a.withWeak(false)).join(",")}`;
       const n = (shapeCounts.get(shapesOnly) ?? 0) + 1;
       shapeCounts.set(shapesOnly, n);
@@ -98,30 +116,35 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
 
   const build = (dyn: unknown[], args: unknown[], tree: TreeDef, avals: ShapedArray[], donated: number[]): Entry => {
     let outTree: TreeDef | undefined;
-    const traced = traceFlat(
-      (...tracers) => {
-        const rebuilt = unflatten(tree, tracers) as unknown[];
-        const full = rebuilt.map((a, i) => {
-          if (staticNums.includes(i)) return args[i];
-          if (staticNames.length && isPlainObject(dyn[i])) {
-            const orig = args[i] as Record<string, unknown>;
-            const o: Record<string, unknown> = { ...(a as object) };
-            for (const k of staticNames) if (k in orig) o[k] = orig[k];
-            return o;
-          }
-          return a;
-        });
-        const out = f(...full);
-        const [outLeaves, ot] = flatten(out);
-        outTree = ot;
-        return outLeaves.map((l) => {
-          if (l instanceof Value || typeof l === "number") return l;
-          throw new TypeError(`jit(${name}): the function returned ${describe(l)} as a leaf; return arrays or numbers`);
-        }) as (Value | number)[];
-      },
-      avals,
-      `jit(${name})`,
-    );
+    let traced: Traced;
+    try {
+      traced = traceFlat(
+        (...tracers) => {
+          const rebuilt = unflatten(tree, tracers) as unknown[];
+          const full = rebuilt.map((a, i) => {
+            if (staticNums.includes(i)) return args[i];
+            if (staticNames.length && isPlainObject(dyn[i])) {
+              const orig = args[i] as Record<string, unknown>;
+              const o: Record<string, unknown> = { ...(a as object) };
+              for (const k of staticNames) if (k in orig) o[k] = orig[k];
+              return o;
+            }
+            return a;
+          });
+          const out = f(...full);
+          const [outLeaves, ot] = flatten(out);
+          outTree = ot;
+          return outLeaves.map((l) => {
+            if (l instanceof Value || typeof l === "number") return l;
+            throw new TypeError(`jit(${name}): the function returned ${describe(l)} as a leaf; return arrays or numbers`);
+          }) as (Value | number)[];
+        },
+        avals,
+        `jit(${name})`,
+      );
+    } catch (e) {
+      throw missingArgs(name, f.length, args.length, e);
+    }
     return { traced, outTree: outTree!, donated };
   };
 
@@ -156,6 +179,17 @@ export function makeJaxpr<F extends (...args: any[]) => any>(f: F): (...args: Pa
   return (...args) => (jit(f) as any).lower(...args).jaxpr;
 }
 
+/** A call with fewer arguments than `f` declares whose trace failed: say so first. */
+function missingArgs(name: string, declared: number, given: number, e: unknown): unknown {
+  if (given >= declared) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new TypeError(
+    `jit(${name}): called with ${given} argument${given === 1 ? "" : "s"} but the function declares ${declared}; ` +
+      `argument ${given} is missing (undefined) and tracing failed: ${why}`,
+    { cause: e },
+  );
+}
+
 function leafAval(l: unknown, name: string, k: number): ShapedArray {
   if (l instanceof Value) return l.aval;
   if (typeof l === "number") return numberLiteral(l).aval;
@@ -174,19 +208,31 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 const objIds = new WeakMap<object, number>();
 let nextObjId = 0;
-function staticKey(vals: unknown[]): string {
-  return vals.map(keyOf).join(";");
+function staticKey(vals: unknown[], name = "anonymous"): string {
+  const path: object[] = [];
+  return vals.map((v) => keyOf(v, path, name)).join(";");
 }
-function keyOf(v: unknown): string {
+/** `path`: the arrays and plain objects being keyed, outermost first (to refuse cycles). */
+function keyOf(v: unknown, path: object[], name: string): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return `${typeof v}:${String(v)}`;
   if (typeof v === "string") return JSON.stringify(v);
-  if (globalThis.Array.isArray(v)) return `[${v.map(keyOf).join(",")}]`;
-  if (isPlainObject(v))
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${k}=${keyOf(v[k])}`)
-      .join(",")}}`;
+  if (globalThis.Array.isArray(v) || isPlainObject(v)) {
+    if (path.includes(v))
+      throw new TypeError(
+        `jit(${name}): a static argument contains itself (a cycle); static arguments are keyed by value, so they must be ` +
+          `acyclic plain data (numbers, strings, arrays, plain objects). Pass a class instance to key it by identity instead.`,
+      );
+    path.push(v);
+    const key = globalThis.Array.isArray(v)
+      ? `[${v.map((x) => keyOf(x, path, name)).join(",")}]`
+      : `{${Object.keys(v)
+          .sort()
+          .map((k) => `${k}=${keyOf(v[k], path, name)}`)
+          .join(",")}}`;
+    path.pop();
+    return key;
+  }
   if (typeof v === "object" || typeof v === "function") {
     let id = objIds.get(v as object);
     if (id === undefined) objIds.set(v as object, (id = nextObjId++));

@@ -10,7 +10,7 @@ import { getPrimitive } from "./primitive.js";
 import { bind, bind1, closeOver, describe, evalJaxpr, literalValue, traceFlat } from "./trace.js";
 import { Array, Value } from "./values.js";
 import { fromNumbers } from "./host.js";
-import { linearizeJaxpr, vjp, zerosLike, type GradOptions } from "./ad.js";
+import { linearizeJaxpr, vjp, zerosLike, type Argnums, type Fn, type GradOptions, type GradsOf, type LooseArgs } from "./ad.js";
 import { vmap } from "./batching.js";
 import { flatten, unflatten, type TreeDef } from "../pytree/index.js";
 
@@ -25,7 +25,7 @@ function jvpByTranspose(e: Eqn, ins: readonly Value[], outs: readonly Value[], t
   const rule = e.prim.vjp;
   if (!rule)
     throw new Error(
-      `jvp: primitive "${e.prim.name}" has no VJP rule; forward mode here is computed by transposing VJP rules, so it cannot be differentiated`,
+      `jvp: primitive "${e.prim.name}" has no VJP rule; forward mode here is computed by transposing VJP rules, so it cannot be differentiated${e.prim.notDifferentiable !== undefined ? `: ${e.prim.notDifferentiable}` : ""}`,
     );
   const uAvals = e.outputs.filter((_, i) => floatOut[i]).map((v) => v.aval);
   const withT = tins.flatMap((t, i) => (t ? [i] : []));
@@ -247,10 +247,16 @@ function assemble(outTree: TreeDef, inTree: TreeDef, blocks: Value[][], single: 
   );
 }
 
+/**
+ * A Jacobian's type: for an array-valued f, one array per differentiated argument (a tuple for
+ * a list of argnums), as a gradient; for a tree-valued f, that tree of them (typed `unknown`).
+ */
+export type JacobianOf<F extends Fn, A extends Argnums> = ReturnType<F> extends Value ? GradsOf<F, A> : unknown;
+
 /** Forward-mode Jacobian: out leaves [...outShape, ...inShape], one vmapped jvp over the input basis. */
-export function jacfwd(f: (...args: any[]) => unknown, opts: Pick<GradOptions, "argnums"> = {}) {
+export function jacfwd<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pick<GradOptions<A>, "argnums"> = {}): (...args: LooseArgs<Parameters<F>>) => JacobianOf<F, A> {
   const name = `jacfwd(${f.name || "anonymous"})`;
-  return (...args: unknown[]): any => {
+  return (...args) => {
     const nums = argnumList(opts, args.length, name);
     const { diff, inTree, vals, g } = restrict(f, args, nums, name);
     const n = vals.reduce((s, v) => s + v.size, 0);
@@ -274,14 +280,14 @@ export function jacfwd(f: (...args: any[]) => unknown, opts: Pick<GradOptions, "
         return reshape(back, [...os, ...v.shape]);
       });
     });
-    return assemble(outTree!, inTree, blocks, typeof (opts.argnums ?? 0) === "number");
+    return assemble(outTree!, inTree, blocks, typeof (opts.argnums ?? 0) === "number") as JacobianOf<F, A>;
   };
 }
 
 /** Reverse-mode Jacobian: one vmapped vjp over the output basis. */
-export function jacrev(f: (...args: any[]) => unknown, opts: Pick<GradOptions, "argnums"> = {}) {
+export function jacrev<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pick<GradOptions<A>, "argnums"> = {}): (...args: LooseArgs<Parameters<F>>) => JacobianOf<F, A> {
   const name = `jacrev(${f.name || "anonymous"})`;
-  return (...args: unknown[]): any => {
+  return (...args) => {
     const nums = argnumList(opts, args.length, name);
     const { diff, inTree, vals, g } = restrict(f, args, nums, name);
     const [out, vjpFn] = vjp(g, ...diff);
@@ -296,11 +302,11 @@ export function jacrev(f: (...args: any[]) => unknown, opts: Pick<GradOptions, "
       off += o.size;
       return blk;
     });
-    return assemble(outTree, inTree, blocks, typeof (opts.argnums ?? 0) === "number");
+    return assemble(outTree, inTree, blocks, typeof (opts.argnums ?? 0) === "number") as JacobianOf<F, A>;
   };
 }
 
 /** The Hessian, jacfwd(jacrev(f)): leaves [...inShape, ...inShape] for a scalar f. */
-export function hessian(f: (...args: any[]) => unknown, opts: Pick<GradOptions, "argnums"> = {}) {
-  return jacfwd(jacrev(f, opts), opts);
+export function hessian<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pick<GradOptions<A>, "argnums"> = {}): (...args: LooseArgs<Parameters<F>>) => JacobianOf<F, A> {
+  return jacfwd(jacrev(f, opts), opts) as (...args: LooseArgs<Parameters<F>>) => JacobianOf<F, A>;
 }

@@ -23,7 +23,7 @@ const u64 = new BigUint64Array(f64.buffer);
 export function scalarLiteral(v: number | bigint | boolean, dtype: DType): string {
   switch (dtype) {
     case "bool":
-      return v ? "true" : "false";
+      return Boolean(v) ? "true" : "false";
     case "float32":
       f32[0] = Number(v);
       return `0x${u32[0]!.toString(16).padStart(8, "0").toUpperCase()}`;

@@ -1,6 +1,9 @@
-// The primitive registry. A primitive is one self-contained definition: abstract evaluation
-// (shapes, dtypes and the errors for bad input), StableHLO lowering and the `ref` kernel.
-// The autodiff and batching rules arrive with the transformations (issue 4).
+// The primitive registry. A primitive is one definition: abstract evaluation (shapes, dtypes
+// and the errors for bad input), StableHLO lowering and the `ref` kernel, in its family file
+// (src/lax/<family>.ts); its VJP and batching rules are attached with `defineRules` in the
+// family's rules file (src/lax/<family>_rules.ts), which the family's index imports. That every
+// primitive has both rules (or a `notDifferentiable` reason) is asserted over the whole
+// registry by test/lax/transforms.test.ts; `bind` checks params against the primitive's type.
 import type { ShapedArray } from "./aval.js";
 import type { LowerCtx } from "./lowering.js";
 import type { HostArray } from "./host.js";
@@ -27,8 +30,10 @@ export interface Primitive<P extends object = any> {
   lower(ctx: LowerCtx, inputs: string[], inAvals: ShapedArray[], outAvals: ShapedArray[], params: P): string[];
   /** The reference kernel over host typed arrays (the `ref` backend and the conformance oracle). */
   ref(inputs: HostArray[], params: P, outAvals: ShapedArray[]): HostArray[];
-  /** Reverse-mode rule (absent: not differentiable, a clear error under grad). */
+  /** Reverse-mode rule; every primitive has one or says why not (`notDifferentiable`). */
   vjp?: VjpRule<P>;
+  /** Why a primitive has no VJP rule on purpose (grad / jvp through it is an error that says so). */
+  readonly notDifferentiable?: string;
   /** vmap rule (absent: a clear error under vmap). */
   batch?: BatchRule<P>;
 }

@@ -1,6 +1,6 @@
 // Tracing: while a trace is active every primitive applied appends an equation to it
 // (omnistaging, as in JAX); with no trace active, primitives run at once on a backend.
-import { ShapedArray } from "./aval.js";
+import { ShapedArray, withOp } from "./aval.js";
 import { Jaxpr, Literal, Var, dce, type Atom, type Eqn } from "./ir.js";
 import type { Primitive } from "./primitive.js";
 import { Array, Tracer, Value } from "./values.js";
@@ -85,9 +85,9 @@ export function currentTrace(): Trace | undefined {
 }
 
 /** Applies a primitive: staged into the innermost trace, or evaluated eagerly. */
-export function bind(prim: Primitive, inputs: readonly Value[], params: object = {}): Value[] {
+export function bind<P extends object>(prim: Primitive<P>, inputs: readonly Value[], params: NoInfer<P> = {} as P): Value[] {
   const top = stack[stack.length - 1];
-  if (!top) {
+  if (top === undefined) {
     const arrays = inputs.map((x) => {
       if (x instanceof Array) return x;
       if (x instanceof Tracer)
@@ -97,23 +97,33 @@ export function bind(prim: Primitive, inputs: readonly Value[], params: object =
         );
       throw new TypeError(`${prim.name}: expected array inputs, got ${describe(x)}`);
     });
-    const outAvals = prim.abstractEval(
-      arrays.map((a) => a.aval),
-      params,
-    );
+    let outAvals: ShapedArray[];
+    try {
+      outAvals = prim.abstractEval(
+        arrays.map((a) => a.aval),
+        params,
+      );
+    } catch (e) {
+      throw withOp(prim.name, e);
+    }
     return executePrimitive(prim, params, arrays, outAvals);
   }
   const atoms = inputs.map((x) => top.atom(x));
-  const outAvals = prim.abstractEval(
-    atoms.map((a) => a.aval),
-    params,
-  );
+  let outAvals: ShapedArray[];
+  try {
+    outAvals = prim.abstractEval(
+      atoms.map((a) => a.aval),
+      params,
+    );
+  } catch (e) {
+    throw withOp(prim.name, e);
+  }
   const outs = outAvals.map((a) => new Var(a));
   top.eqns.push({ prim, params: params as Record<string, unknown>, inputs: atoms, outputs: outs });
   return outs.map((v) => top.tracerFor(v));
 }
 
-export function bind1(prim: Primitive, inputs: readonly Value[], params: object = {}): Value {
+export function bind1<P extends object>(prim: Primitive<P>, inputs: readonly Value[], params: NoInfer<P> = {} as P): Value {
   return bind(prim, inputs, params)[0]!;
 }
 

@@ -6,20 +6,22 @@ import { Array as ConcreteArray, Value } from "../core/values.js";
 import { ShapedArray, isFloatDtype, isIntDtype, sizeOf, type Shape } from "../core/aval.js";
 import { fromNumbers, toNumbers } from "../core/host.js";
 import { numpy as np } from "../numpy/index.js";
+import { asIndexArray } from "../numpy/creation.js";
 import { random } from "../random/index.js";
 import type { DType } from "../xla/dtype.js";
 
 /** What a space holds: an array, or a record / list of them for Dict and Tuple spaces. */
 export type SpaceValue = Value | { [k: string]: SpaceValue } | SpaceValue[];
 
-export interface Space {
+/** A space whose samples are `T` (an array for Discrete / Box / MultiDiscrete, which is what env.step takes). */
+export interface Space<T extends SpaceValue = SpaceValue> {
   readonly kind: "discrete" | "box" | "multiDiscrete" | "dict" | "tuple";
   /** Shape of one value ([] for Discrete); undefined for Dict / Tuple. */
   readonly shape: Shape | undefined;
   /** dtype of one value; undefined for Dict / Tuple. */
   readonly dtype: DType | undefined;
   /** A random element (traced: it jits and vmaps over keys). */
-  sample(key: Value): SpaceValue;
+  sample(key: Value): T;
   /** A bool scalar: is `x` an element of the space? */
   contains(x: unknown): Value;
   toString(): string;
@@ -31,12 +33,15 @@ function boolScalar(b: boolean): Value {
   return new ConcreteArray(new ShapedArray([], "bool"), { host: fromNumbers([b ? 1 : 0], [], "bool").data });
 }
 
-/** x as an array, or undefined when it is not array-like (a JS number becomes weak). */
+/**
+ * x as an array, or undefined when it is not array-like. JS numbers are read as gymnasium
+ * reads Python numbers (integral -> int32, a bare number weak), not as np.array's float32.
+ */
 function asValue(x: unknown): Value | undefined {
   if (x instanceof Value) return x;
   if (typeof x === "number" || typeof x === "boolean" || Array.isArray(x) || ArrayBuffer.isView(x)) {
     try {
-      return np.array(x as never);
+      return asIndexArray("contains", x as never);
     } catch {
       return undefined;
     }
@@ -81,7 +86,7 @@ function sameShape(a: Shape, b: Shape): boolean {
 // --- Discrete -----------------------------------------------------------------------------
 
 /** The integers start, ..., start + n - 1 (int32 scalars). */
-export class Discrete implements Space {
+export class Discrete implements Space<Value> {
   readonly kind = "discrete" as const;
   readonly shape: Shape = [];
   readonly dtype: DType = "int32";
@@ -136,7 +141,7 @@ function flatBound(what: string, b: Bound, shape: Shape | undefined): { values: 
  * A box in R^shape (or an integer lattice for integer dtypes): low <= x <= high elementwise.
  * Bounds are numbers (broadcast to `shape`) or nested arrays; +-Infinity marks unbounded sides.
  */
-export class Box implements Space {
+export class Box implements Space<Value> {
   readonly kind = "box" as const;
   readonly shape: Shape;
   readonly lowValues: readonly number[];
@@ -149,7 +154,7 @@ export class Box implements Space {
   ) {
     if (!isFloatDtype(dtype) && !isIntDtype(dtype)) throw new TypeError(`Box: dtype must be a float or integer dtype, got ${dtype}`);
     let lo = flatBound("low", low, shape);
-    let hi = flatBound("high", high, shape ?? (typeof low !== "number" ? lo.shape : undefined));
+    const hi = flatBound("high", high, shape ?? (typeof low !== "number" ? lo.shape : undefined));
     if (typeof low === "number" && !shape) lo = flatBound("low", low, hi.shape);
     if (!sameShape(lo.shape, hi.shape)) throw new TypeError(`Box: low has shape ${shapeStr(lo.shape)} but high has ${shapeStr(hi.shape)}`);
     this.shape = lo.shape;
@@ -221,7 +226,7 @@ export class Box implements Space {
 // --- MultiDiscrete ------------------------------------------------------------------------
 
 /** Arrays of integers, entry i in start[i] .. start[i] + nvec[i] - 1 (int32). */
-export class MultiDiscrete implements Space {
+export class MultiDiscrete implements Space<Value> {
   readonly kind = "multiDiscrete" as const;
   readonly dtype: DType = "int32";
   readonly shape: Shape;
@@ -312,6 +317,8 @@ export class TupleSpace implements Space {
  * axis, Discrete becomes MultiDiscrete([n]), MultiDiscrete gains a leading axis, Dict / Tuple
  * batch each member.
  */
+export function batchSpace(space: Space<Value>, n: number): Space<Value>;
+export function batchSpace(space: Space, n: number): Space;
 export function batchSpace(space: Space, n: number): Space {
   if (!Number.isInteger(n) || n < 1) throw new TypeError(`batchSpace: n must be a positive integer, got ${n}`);
   if (space instanceof Box) {

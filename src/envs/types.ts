@@ -28,7 +28,8 @@ export interface Environment<S = unknown, P = unknown> {
   readonly id: string;
   readonly defaultParams: P;
   observationSpace(params?: P): Space;
-  actionSpace(params?: P): Space;
+  /** Actions are arrays (what `step` takes): Discrete, Box or MultiDiscrete. */
+  actionSpace(params?: P): Space<Value>;
   reset(key: Value, params?: P): ResetResult<S>;
   step(key: Value, state: S, action: Value, params?: P): StepResult<S>;
   /** An RGB frame, uint8 [H, W, 3], traced (so it vmaps). */

@@ -14,6 +14,7 @@ export async function writeAtomic(where: string, path: string, body: (write: (b:
   const tmp = nodePath.join(dir, `.${nodePath.basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   let fh: fs.FileHandle | undefined;
   try {
+    await fs.mkdir(dir, { recursive: true }); // writers create their folder
     fh = await fs.open(tmp, "wx");
     let written = 0;
     const handle = fh;
@@ -47,7 +48,6 @@ export async function writeAtomic(where: string, path: string, body: (write: (b:
 
 /** Writes `data` to `path` atomically, creating its directory if needed. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(nodePath.dirname(nodePath.resolve(path)), { recursive: true });
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   await writeAtomic(`cannot write ${path}`, path, (write) => write(bytes));
 }

@@ -19,11 +19,13 @@ import type { DType } from "../xla/dtype.js";
 import { DTYPES } from "../xla/dtype.js";
 import { bytesOf, checkLittleEndian, decodeHeader, encodeHeader, headerLength, tensorData, type Header, type TensorInfo } from "./safetensors.js";
 import { writeAtomic } from "./atomic.js";
+import { CHECKSUM_KEY, checksumEntry, verifyChecksums } from "./checksum.js";
 export { _testHooks } from "./atomic.js";
 import { decNum, describe, diff, rebuild, tensorName, type Node } from "./structure.js";
 
 const FORMAT = "xla-ts";
-const VERSION = "1";
+// 2: with checksums (checksum.ts); files of version 1 (no checksums) still load.
+const VERSION = "2";
 const K = { structure: "xla_ts.structure", treedef: "xla_ts.treedef", dtypes: "xla_ts.dtypes", metadata: "xla_ts.metadata", version: "xla_ts.version" } as const;
 
 export interface SaveOptions {
@@ -86,16 +88,19 @@ export async function saveCheckpoint(path: string, tree: unknown, opts: SaveOpti
     [K.dtypes]: JSON.stringify(Object.fromEntries(tensors.map((t) => [t.name, t.dtype]))),
   };
   if (userJson !== undefined) meta[K.metadata] = userJson;
-  const { bytes: header } = encodeHeader(tensors, meta);
-
   await writeAtomic(where, path, async (write) => {
-    await write(header);
+    // The checksums go into the header, so every tensor's bytes are read first.
+    const datas: Uint8Array[] = [];
     for (const t of tensors) {
       const data = await t.leaf.data();
       const want = t.leaf.size * DTYPES[t.dtype].bytes;
       if (data.byteLength !== want) throw new Error(`leaf "${t.name}": its data holds ${data.byteLength} bytes, expected ${want}`);
-      await write(bytesOf(data));
+      datas.push(bytesOf(data));
     }
+    const { layout } = encodeHeader(tensors, meta);
+    meta[CHECKSUM_KEY] = checksumEntry(layout, datas, meta);
+    await write(encodeHeader(tensors, meta).bytes);
+    for (const d of datas) await write(d);
   });
 }
 
@@ -110,10 +115,15 @@ function readAll(path: string): TE.TaskEither<string, Uint8Array> {
   );
 }
 
+/** Parses the header and verifies every checksum the file carries. */
 function parse(buf: Uint8Array): E.Either<string, Header> {
   return pipe(
     headerLength(buf.subarray(0, 8), buf.length),
     E.chain((n) => decodeHeader(buf.subarray(8, 8 + n), buf.length)),
+    E.chain((h) => {
+      const bad = verifyChecksums(h, buf.subarray(h.dataStart));
+      return bad === undefined ? E.right(h) : E.left(bad);
+    }),
   );
 }
 
@@ -197,6 +207,39 @@ export async function loadCheckpoint<T = unknown>(path: string, like?: T): Promi
       ),
     ),
   ) as Promise<T>;
+}
+
+/**
+ * Why the checkpoint at `path` cannot be loaded (unreadable, malformed, trailing bytes, a
+ * failed checksum: the message names the tensor), or undefined when it is intact. Reads the
+ * whole file.
+ */
+export async function checkCheckpoint(path: string): Promise<string | undefined> {
+  const r = await pipe(readAll(path), TE.chainEitherK(parse))();
+  return E.isLeft(r) ? r.left : undefined;
+}
+
+/**
+ * The newest intact checkpoint among `candidates` (ordered oldest first), with the newer ones
+ * that were skipped and why. A candidate that vanished meanwhile (pruned by a running
+ * training) is passed over without a reason: a newer one exists.
+ */
+export async function newestIntactCheckpoint<T extends { path: string }>(
+  candidates: readonly T[],
+): Promise<{ found: T | undefined; skipped: { path: string; reason: string }[] }> {
+  const skipped: { path: string; reason: string }[] = [];
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const c = candidates[i]!;
+    const exists = await fs.stat(c.path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) continue;
+    const bad = await checkCheckpoint(c.path);
+    if (bad === undefined) return { found: c, skipped };
+    skipped.push({ path: c.path, reason: bad });
+  }
+  return { found: undefined, skipped };
 }
 
 function build(h: Header, data: Uint8Array, like: unknown): E.Either<string, unknown> {

@@ -59,7 +59,7 @@ export function encodeHeader(tensors: readonly { name: string; dtype: DType; sha
     obj[t.name] = { dtype: TO_SAFETENSORS[t.dtype], shape: [...t.shape], data_offsets: [off, off + n] };
     off += n;
   }
-  let json = JSON.stringify(obj);
+  const json = JSON.stringify(obj);
   let body = new TextEncoder().encode(json);
   const pad = (8 - (body.length % 8)) % 8;
   if (pad) body = new TextEncoder().encode(json + " ".repeat(pad));
@@ -112,6 +112,17 @@ export function decodeHeader(json: Uint8Array, fileSize: number): E.Either<strin
     if (offs[1] > dataSize) return E.left(`tensor "${name}": data_offsets ${JSON.stringify(offs)} run past the end of the data (${dataSize} bytes): truncated file`);
     tensors.push({ name, dtype, shape: shape as number[], begin: offs[0], end: offs[1] });
   }
+  // As the reference reader: the tensors tile the data section exactly, with no gap, overlap
+  // or trailing bytes (junk appended to a file is an error, not ignored).
+  const sorted = [...tensors].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const t of sorted) {
+    if (t.begin !== at)
+      return E.left(`tensor "${t.name}": data_offsets [${t.begin}, ${t.end}] ${t.begin < at ? "overlap the previous tensor" : `leave a gap of ${t.begin - at} bytes`}: corrupt header`);
+    at = t.end;
+  }
+  if (at !== dataSize)
+    return E.left(`the tensors hold ${at} bytes but the data section has ${dataSize}: ${dataSize - at} trailing bytes after the last tensor (appended junk or a corrupt header)`);
   return E.right({ tensors, metadata, dataStart });
 }
 

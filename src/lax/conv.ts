@@ -64,7 +64,7 @@ export const convP = definePrimitive<ConvParams>({
     const s = nd - 2;
     const dn = p.dimensionNumbers;
     for (const k of ["lhs", "rhs", "out"] as const)
-      if (!dn || !isPerm(dn[k], nd)) throw primError(P, `dimensionNumbers.${k} must be a permutation of 0..${nd - 1}, got [${String(dn?.[k])}]`);
+      if (dn === undefined || !isPerm(dn[k], nd)) throw primError(P, `dimensionNumbers.${k} must be a permutation of 0..${nd - 1}, got [${String(dn?.[k])}]`);
     checkVec("windowStrides", p.windowStrides, s, 1);
     checkVec("lhsDilation", p.lhsDilation, s, 1);
     checkVec("rhsDilation", p.rhsDilation, s, 1);

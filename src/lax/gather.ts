@@ -54,7 +54,18 @@ export interface ScatterParams {
 }
 
 // Canonical plain-data forms (every field present, fixed key order) so cache keys agree.
+/** A clear error for missing dimension numbers (before reading fields of undefined). */
+function needDims(op: string, d: unknown, fields: readonly string[]): void {
+  if (d === null || typeof d !== "object")
+    throw new TypeError(
+      `lax.${op}: dimensionNumbers must be an object with ${fields.join(", ")} and indexVectorDim, got ${d === null ? "null" : typeof d}`,
+    );
+  const missing = [...fields, "indexVectorDim"].filter((k) => (d as Record<string, unknown>)[k] === undefined);
+  if (missing.length) throw new TypeError(`lax.${op}: dimensionNumbers lacks ${missing.join(", ")}`);
+}
+
 function gdn(d: GatherDimensionNumbers): GDN {
+  needDims("gather", d, ["offsetDims", "collapsedSliceDims", "startIndexMap"]);
   return {
     offsetDims: [...d.offsetDims],
     collapsedSliceDims: [...d.collapsedSliceDims],
@@ -65,6 +76,7 @@ function gdn(d: GatherDimensionNumbers): GDN {
   };
 }
 function sdn(d: ScatterDimensionNumbers): SDN {
+  needDims("scatter", d, ["updateWindowDims", "insertedWindowDims", "scatterDimsToOperandDims"]);
   return {
     updateWindowDims: [...d.updateWindowDims],
     insertedWindowDims: [...d.insertedWindowDims],
@@ -468,6 +480,8 @@ export const gatherLax = {
   /** XLA's gather with full dimension numbers (see GatherOptions for out-of-bounds modes). */
   gather(operand: Value, indices: Value, dimensionNumbers: GatherDimensionNumbers, sliceSizes: readonly number[], opts: GatherOptions = {}): Value {
     const dn = gdn(dimensionNumbers);
+    if (!globalThis.Array.isArray(sliceSizes))
+      throw new TypeError(`lax.gather: sliceSizes must be an array with one size per operand dimension (${operand.ndim}), got ${typeof sliceSizes}`);
     const g = bind1(gatherP, [operand, indices], {
       dimensionNumbers: dn,
       sliceSizes: [...sliceSizes],

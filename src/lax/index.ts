@@ -16,6 +16,7 @@ import { sortLax } from "./sort.js";
 import { dotLax } from "./dot.js";
 import { convLax } from "./conv.js";
 import { controlLax } from "./control/index.js";
+import { collectiveLax } from "./collective.js";
 
 export const lax = {
   ...elementwise,
@@ -28,4 +29,5 @@ export const lax = {
   ...dotLax,
   ...convLax,
   ...controlLax,
+  ...collectiveLax,
 };

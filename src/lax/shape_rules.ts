@@ -182,7 +182,7 @@ defineRules(S.dynamicSliceP, {
 });
 
 defineRules(S.dynamicUpdateSliceP, {
-  vjp: ([ct], [x, u, ...idx]) => [
+  vjp: ([ct], [_x, u, ...idx]) => [
     bind1(S.dynamicUpdateSliceP, [ct!, zeros(u!), ...idx], {}),
     bind1(S.dynamicSliceP, [ct!, ...idx], { sliceSizes: [...u!.shape] }),
     ...idx.map(() => null),

@@ -60,6 +60,6 @@ export const activations: Record<string, Activation> = {
 export function getActivation(a: Activation | string): Activation {
   if (typeof a === "function") return a;
   const f = activations[a];
-  if (!f) throw new TypeError(`nn: unknown activation "${a}"; known: ${Object.keys(activations).join(", ")}`);
+  if (f === undefined) throw new TypeError(`nn: unknown activation "${a}"; known: ${Object.keys(activations).join(", ")}`);
   return f;
 }

@@ -1,7 +1,7 @@
 // Array creation: from JS data (nested arrays, typed arrays, numbers, booleans), constant
 // fills, ranges, identity and triangular masks. Fills and masks are built with lax
 // (broadcast / iota), so under jit they stay small equations rather than big constants.
-import { ShapedArray, type Shape } from "../core/aval.js";
+import { ShapedArray, checkShape, withOp, type Shape } from "../core/aval.js";
 import { Array as ConcreteArray, Value } from "../core/values.js";
 import { fromNumbers } from "../core/host.js";
 import { lax } from "../lax/index.js";
@@ -32,9 +32,18 @@ export function scalar(v: number | boolean | bigint, dtype: DType, weak = false)
 }
 
 export function normShape(fn: string, shape: ShapeLike): number[] {
+  if (typeof shape !== "number" && !globalThis.Array.isArray(shape))
+    throw new TypeError(
+      `${fn}: shape must be a number or an array of non-negative integers (e.g. [2, 3]), got ${shape === null ? "null" : typeof shape}`,
+    );
   const s = typeof shape === "number" ? [shape] : [...shape];
   for (const d of s)
     if (!Number.isInteger(d) || d < 0) throw new TypeError(`${fn}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
+  try {
+    checkShape(s);
+  } catch (e) {
+    throw withOp(fn, e);
+  }
   return s;
 }
 
@@ -47,7 +56,7 @@ interface Parsed {
   kinds: DTypeW[];
 }
 
-function parseNested(fn: string, data: readonly NestedData[], inferring: boolean): Parsed {
+function parseNested(fn: string, data: readonly NestedData[], inferring: boolean, numbers: NumberKind): Parsed {
   const leaves: (number | boolean | bigint)[] = [];
   const kinds = new Map<string, DTypeW>();
   const addKind = (d: DTypeW) => kinds.set(`${d.dtype}${d.weak}`, d);
@@ -75,9 +84,9 @@ function parseNested(fn: string, data: readonly NestedData[], inferring: boolean
     if (typeof x === "boolean") addKind({ dtype: "bool", weak: false });
     else if (typeof x === "bigint") addKind({ dtype: "int64", weak: false });
     else if (typeof x === "number") {
-      const isInt = Number.isInteger(x);
+      const isInt = numbers === "int-when-integral" && Number.isInteger(x);
       if (inferring && isInt && Math.abs(x) >= 2 ** 31)
-        throw new TypeError(`${fn}: the integer ${x} does not fit int32 (the default integer dtype); pass a dtype ("uint32", "int64" or "float32")`);
+        throw new TypeError(`${fn}: the integer ${x} does not fit int32 (the default integer dtype for indices); pass a dtype ("uint32", "int64" or "float32")`);
       addKind({ dtype: isInt ? "int32" : "float32", weak: true });
     } else throw new TypeError(`${fn}: cannot make an array from ${x === null ? "null" : typeof x} (at index [${path.join(", ")}])`);
     leaves.push(x);
@@ -105,17 +114,35 @@ function stackValues(fn: string, xs: Value[], dtype?: DType): Value {
 }
 
 /**
+ * How plain JS numbers are typed when they become array data: "float32" for np.array /
+ * np.asArray (JS has no float literal, so `[1, 2]` cannot say "float"; float32 as in tfjs
+ * and jax-js), "int-when-integral" for indices (`x.get([0, 2])`, `np.take(x, [1])`).
+ */
+export type NumberKind = "float32" | "int-when-integral";
+
+/**
  * jnp.asarray / jnp.array: arrays pass through (converted when `dtype` is given); JS numbers
- * become weakly typed scalars (int32 when integral, else float32); booleans bool; nested
- * arrays take the promoted kind of their leaves (ints -> int32, any fraction -> float32);
- * typed arrays keep their dtype (Uint8Array -> uint8; Uint16Array is read as float16).
+ * and nested lists of them become float32 (a bare number a weakly typed float32 scalar);
+ * booleans bool; bigints int64; typed arrays keep their dtype (Int32Array -> int32,
+ * Uint8Array -> uint8; Uint16Array is read as float16); an explicit `dtype` wins.
+ * (A JS number given straight to an operation, as in `x.add(1)`, is not made an array first:
+ * it stays weak and adopts x's dtype, so int32 + 1 is int32.)
  */
 export function asArray(x: ArrayLike, dtype?: DType): Value {
-  if (dtype !== undefined) checkDType("asArray", dtype);
+  return toArray("asArray", x, dtype, "float32");
+}
+
+/** Index data: as asArray, but integral JS numbers make int32 (fractional ones float32). */
+export function asIndexArray(fn: string, x: ArrayLike): Value {
+  return toArray(fn, x, undefined, "int-when-integral");
+}
+
+function toArray(fn: string, x: ArrayLike, dtype: DType | undefined, numbers: NumberKind): Value {
+  if (dtype !== undefined) checkDType(fn, dtype);
   if (x instanceof Value) return dtype ? lax.convertElementType(x, dtype) : x;
   if (typeof x === "number") {
     if (dtype) return scalar(x, dtype);
-    const isInt = Number.isInteger(x) && Math.abs(x) < 2 ** 31;
+    const isInt = numbers === "int-when-integral" && Number.isInteger(x) && Math.abs(x) < 2 ** 31;
     return scalar(x, isInt ? "int32" : "float32", true);
   }
   if (typeof x === "boolean") return scalar(x, dtype ?? "bool");
@@ -126,8 +153,8 @@ export function asArray(x: ArrayLike, dtype?: DType): Value {
     return fromHost(globalThis.Array.from(x as Iterable<number | bigint>, Number), [x.length], dtype);
   }
   if (globalThis.Array.isArray(x)) {
-    if (containsValue(x)) return stackValues("array", (x as NestedData[]).map((e) => asArray(e)), dtype);
-    const p = parseNested("array", x as readonly NestedData[], dtype === undefined);
+    if (containsValue(x)) return stackValues(fn, (x as NestedData[]).map((e) => toArray(fn, e, undefined, numbers)), dtype);
+    const p = parseNested(fn, x as readonly NestedData[], dtype === undefined, numbers);
     const dt = dtype ?? (p.kinds.length ? resultTypeW(...p.kinds.map((k) => ({ ...k, weak: false }))).dtype : "float32");
     if (dt === "int64" && p.leaves.some((v) => typeof v === "bigint")) {
       const data = BigInt64Array.from(p.leaves, (v) => (typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v)))));
@@ -139,17 +166,20 @@ export function asArray(x: ArrayLike, dtype?: DType): Value {
       dt,
     );
   }
-  throw new TypeError(`asArray: cannot make an array from ${x === null ? "null" : typeof x}`);
+  throw new TypeError(`${fn}: cannot make an array from ${x === null ? "null" : typeof x}`);
 }
 
 export const array = asArray;
 
 // --- fills --------------------------------------------------------------------------------
 
-/** jnp.full: `fillValue` broadcast to `shape` (dtype from the value: a JS number stays weak). */
+/**
+ * jnp.full: `fillValue` broadcast to `shape`. A JS number fill is a scalar, not data: it is
+ * weakly typed as in an operation (integral -> weak int32, else weak float32), as jnp.full.
+ */
 export function full(shape: ShapeLike, fillValue: ArrayLike, dtype?: DType): Value {
   const s = normShape("full", shape);
-  const v = asArray(fillValue, dtype);
+  const v = typeof fillValue === "number" && dtype === undefined ? asIndexArray("full", fillValue) : asArray(fillValue, dtype);
   if (v.ndim > s.length) throw new TypeError(`full: fill value of shape [${v.shape.join(", ")}] does not broadcast to [${s.join(", ")}]`);
   return lax.broadcastInDim(v, s, v.shape.map((_, i) => s.length - v.ndim + i));
 }

@@ -8,7 +8,7 @@
 // (at[...]). Out-of-range advanced indices are clamped by get and dropped by updates, as in jax.
 import { Array as ConcreteArray, Value } from "../core/values.js";
 import { lax } from "../lax/index.js";
-import { asArray, fromHost, scalar, type ArrayLike, type NestedData } from "./creation.js";
+import { asArray, asIndexArray, fromHost, scalar, type ArrayLike, type NestedData } from "./creation.js";
 import { broadcastShapes, broadcastTo, castTo } from "./broadcast.js";
 import { isIntDtype } from "./dtypes.js";
 import { normIndex } from "./manipulation.js";
@@ -54,6 +54,9 @@ export function s(a: number | null = null, b?: number | null, step: number | nul
   return b === undefined ? new Slice(null, a, null) : new Slice(a, b, step);
 }
 
+// np.array makes float32 from JS numbers: say how to get int indices.
+const INT_HINT = "; np.array makes float32 from JS numbers: pass a dtype, e.g. np.array(2, \"int32\")";
+
 export type IndexEntry = number | Slice | string | null | Value | readonly NestedData[];
 
 type Entry =
@@ -84,9 +87,9 @@ function normalize(fn: string, shape: readonly number[], idx: readonly IndexEntr
     } else if (e instanceof Slice) out.push({ kind: "slice", slice: e });
     else if (typeof e === "boolean") throw new TypeError(`${fn}: a bare boolean index is not supported; use null for a new axis`);
     else {
-      const v = asArray(e as ArrayLike);
+      const v = asIndexArray(fn, e as ArrayLike);
       if (v.dtype === "bool") out.push(...boolMask(fn, v));
-      else if (!isIntDtype(v.dtype)) throw new TypeError(`${fn}: array indices must be integers (or a concrete bool mask), got ${v.aval}`);
+      else if (!isIntDtype(v.dtype)) throw new TypeError(`${fn}: array indices must be integers (or a concrete bool mask), got ${v.aval}${INT_HINT}`);
       else out.push({ kind: "array", value: v });
     }
   }

@@ -3,7 +3,7 @@
 import { sizeOf } from "../core/aval.js";
 import { Array as ConcreteArray, Value } from "../core/values.js";
 import { lax } from "../lax/index.js";
-import { asArray, fromHost, scalar, type ArrayLike, type ShapeLike } from "./creation.js";
+import { asArray, asIndexArray, fromHost, scalar, type ArrayLike, type ShapeLike } from "./creation.js";
 import { broadcastShapes, broadcastTo, promote } from "./broadcast.js";
 import { isIntDtype, isUnsignedDtype } from "./dtypes.js";
 import { constLike } from "./math.js";
@@ -235,7 +235,7 @@ export function repeat(x: ArrayLike, repeats: number | ArrayLike, axis?: number 
     out[ax] = n * repeats;
     return lax.reshape(b, out);
   }
-  let r = asArray(repeats);
+  let r = asIndexArray("repeat", repeats);
   if (!isIntDtype(r.dtype)) throw new TypeError(`repeat: repeats must be integers, got ${r.dtype}`);
   if (r.ndim === 0) r = lax.broadcastInDim(r, [n], []);
   if (r.ndim !== 1 || r.shape[0] !== n) throw new TypeError(`repeat: repeats of shape ${fmt(r.shape)} do not match axis ${ax} of size ${n}`);
@@ -357,8 +357,8 @@ export function take(x: ArrayLike, indices: ArrayLike, axis?: number | null, mod
   }
   const ax = normAxis("take", axis, a.ndim);
   const n = a.shape[ax]!;
-  let idx = asArray(indices);
-  if (!isIntDtype(idx.dtype)) throw new TypeError(`take: indices must be integers, got ${idx.aval}`);
+  let idx = asIndexArray("take", indices);
+  if (!isIntDtype(idx.dtype)) throw new TypeError(`take: indices must be integers, got ${idx.aval} (np.array makes float32 from JS numbers: pass a dtype, e.g. "int32")`);
   if (mode === "wrap") {
     const i32 = lax.convertElementType(idx, "int32");
     idx = lax.rem(lax.add(lax.rem(i32, constLike(i32, n)), constLike(i32, n)), constLike(i32, n));
@@ -377,7 +377,7 @@ export function take(x: ArrayLike, indices: ArrayLike, axis?: number | null, mod
 /** x[..., indices, ...] along `axis`, indices broadcasting against x's other axes (numpy's take_along_axis). */
 export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null, mode: "fill" | "clip" = "fill"): Value {
   let a = asArray(x);
-  let idx = asArray(indices);
+  let idx = asIndexArray("takeAlongAxis", indices);
   if (axis === null) {
     a = lax.reshape(a, [a.size]);
     idx = lax.reshape(idx, [idx.size]);

@@ -71,6 +71,8 @@ declare module "../core/values.js" {
     at(...index: IndexEntry[]): AtRef;
     /** The value of a one-element concrete array as a JS number (bool: 1 / 0). */
     item(): number;
+    /** Iteration along axis 0, as JAX: `const [k1, k2] = random.split(key)`, `for (const row of x)`. */
+    [Symbol.iterator](): IterableIterator<Value>;
   }
 }
 
@@ -235,6 +237,13 @@ const methods: Record<string, Method> = {
   },
 };
 
+// x[0], x[1], ... (a 0-d array has no axis to iterate along: an error, as in JAX).
+function* iterate(this: Value): IterableIterator<Value> {
+  if (this.ndim === 0) throw new TypeError(`iteration over a 0-d array (${this.aval}): it has no axis 0; use x.item() for its number`);
+  const n = this.shape[0]!;
+  for (let i = 0; i < n; i++) yield ix.get(this, i);
+}
+
 let installed = false;
 
 /** Puts the methods on Value.prototype (idempotent). */
@@ -243,6 +252,7 @@ export function installMethods(): void {
   installed = true;
   for (const [name, fn] of Object.entries(methods))
     Object.defineProperty(Value.prototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(Value.prototype, Symbol.iterator, { value: iterate, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(Value.prototype, "T", {
     get(this: Value) {
       return mp.transpose(this);

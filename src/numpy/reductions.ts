@@ -72,6 +72,12 @@ function identityFor(kind: Kind, d: DType): number | bigint {
 function reduce(fn: string, kind: Kind, x: ArrayLike, o: ReduceOptions): Value {
   let a = asArray(x);
   const axes = normAxes(fn, o.axis, a.ndim);
+  // As in JAX: max and min have no identity, so an empty reduced axis is an error, not -inf.
+  if ((kind === "max" || kind === "min") && (o.initial === undefined || o.initial === null) && axes.some((ax) => a.shape[ax] === 0))
+    throw new RangeError(
+      `${fn}: zero-size array to reduction operation ${fn} which has no identity (shape ${JSON.stringify(a.shape)}, ` +
+        `axes ${JSON.stringify(axes)}); pass initial= to define the result of an empty reduction`,
+    );
   let dt = o.dtype ? checkDType(fn, o.dtype) : kind === "sum" || kind === "prod" ? sumDtype(a.dtype) : a.dtype;
   if (dt !== a.dtype) a = lax.convertElementType(a, dt, a.weakType);
   dt = a.dtype;

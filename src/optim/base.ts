@@ -12,10 +12,22 @@ export type Schedule = (count: Value | number) => Value;
 export type Scalar = number | Value;
 export type ScalarOrSchedule = Scalar | Schedule;
 
-export interface GradientTransformation<S = any> {
-  init(params: any): S;
+/**
+ * `init(params) -> state`, `update(updates, state, params?) -> [updates, state]`. Updates come
+ * back with the type they went in with (a gradient tree gives an update tree of that shape).
+ */
+export interface GradientTransformation<S = unknown> {
+  init(params: unknown): S;
   /** `params` is needed by some transformations (weight decay); the others ignore it. */
-  update(updates: any, state: S, params?: any): [any, S];
+  update<U>(updates: U, state: S, params?: unknown): [U, S];
+}
+
+/**
+ * A GradientTransformation from update code written over untyped trees: `update` maps a tree
+ * of updates to a tree of the same structure, which the interface promises its callers.
+ */
+export function transformation<S>(t: { init(params: unknown): S; update(updates: unknown, state: S, params?: unknown): [unknown, S] }): GradientTransformation<S> {
+  return t as unknown as GradientTransformation<S>;
 }
 
 export type EmptyState = Record<string, never>;
@@ -44,7 +56,7 @@ export function identity(): GradientTransformation<EmptyState> {
 }
 
 /** Applies transformations in sequence; the state is the array of their states. */
-export function chain(...transforms: GradientTransformation[]): GradientTransformation<any[]> {
+export function chain(...transforms: GradientTransformation[]): GradientTransformation<unknown[]> {
   return {
     init: (params) => transforms.map((t) => t.init(params)),
     update(updates, state, params) {

@@ -6,6 +6,7 @@ import * as t from "./transform.js";
 import * as a from "./alias.js";
 import * as s from "./schedules.js";
 import { injectHyperparams } from "./inject.js";
+import { pmeanGradients } from "./parallel.js";
 
 export type { GradientTransformation, Schedule, Scalar, ScalarOrSchedule, EmptyState } from "./base.js";
 export type { AdamState, CountState, RmsState, StddevState, TraceState, ScaleByAdamOptions, ScaleByRmsOptions, Mask } from "./transform.js";
@@ -33,6 +34,7 @@ export const optim = {
   masked: t.masked,
   clip: t.clip,
   clipByGlobalNorm: t.clipByGlobalNorm,
+  pmeanGradients,
   // optimizers
   sgd: a.sgd,
   adam: a.adam,
@@ -53,10 +55,10 @@ export const optim = {
 
 /** The types under the namespace too: `optim.GradientTransformation`, `optim.Schedule`, ... */
 export declare namespace optim {
-  type GradientTransformation<S = any> = base.GradientTransformation<S>;
+  type GradientTransformation<S = unknown> = base.GradientTransformation<S>;
   type Schedule = base.Schedule;
   type Scalar = base.Scalar;
   type ScalarOrSchedule = base.ScalarOrSchedule;
   type AdamState = t.AdamState;
-  type InjectHyperparamsState<S = any> = import("./inject.js").InjectHyperparamsState<S>;
+  type InjectHyperparamsState<S = unknown> = import("./inject.js").InjectHyperparamsState<S>;
 }

@@ -5,7 +5,7 @@ import { Value } from "../core/values.js";
 import { numpy as np } from "../numpy/index.js";
 import { highestFloatDtype, isSchedule, safeIncrement, zeroCount, type GradientTransformation, type Schedule } from "./base.js";
 
-export interface InjectHyperparamsState<S = any> {
+export interface InjectHyperparamsState<S = unknown> {
   count: Value;
   /** Each numeric or scheduled hyperparameter as a scalar array: the value used by the last update. */
   hyperparams: Record<string, Value>;

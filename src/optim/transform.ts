@@ -5,7 +5,7 @@ import type { DType } from "../xla/dtype.js";
 import { lax } from "../lax/index.js";
 import { numpy as np } from "../numpy/index.js";
 import { flatten, map } from "../pytree/index.js";
-import { globalNorm, isSchedule, safeIncrement, zeroCount, type EmptyState, type GradientTransformation, type Scalar, type ScalarOrSchedule, type Schedule } from "./base.js";
+import { globalNorm, isSchedule, safeIncrement, transformation, zeroCount, type EmptyState, type GradientTransformation, type Scalar, type ScalarOrSchedule, type Schedule } from "./base.js";
 
 const empty = (): EmptyState => ({});
 
@@ -63,14 +63,14 @@ export interface ScaleByAdamOptions {
 }
 export interface AdamState {
   count: Value;
-  mu: any;
-  nu: any;
+  mu: unknown;
+  nu: unknown;
 }
 
 /** Adam's rescaling: bias-corrected mû / (sqrt(nû + epsRoot) + eps). */
 export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformation<AdamState> {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, muDtype, nesterov = false } = opts;
-  return {
+  return transformation<AdamState>({
     init: (params) => ({ count: zeroCount(), mu: zerosLike(params, muDtype), nu: zerosLike(params) }),
     update(u, s) {
       const mu = moment(u, s.mu, b1, 1);
@@ -87,7 +87,7 @@ export function scaleByAdam(opts: ScaleByAdamOptions = {}): GradientTransformati
       const out = map((m: Value, v: Value) => np.divide(m, np.add(np.sqrt(np.add(v, epsRoot)), eps)), muHat, nuHat);
       return [out, { count, mu: castTree(mu, muDtype), nu }];
     },
-  };
+  });
 }
 
 export interface ScaleByRmsOptions {
@@ -99,14 +99,14 @@ export interface ScaleByRmsOptions {
   biasCorrection?: boolean;
 }
 export interface RmsState {
-  nu: any;
+  nu: unknown;
   count?: Value;
 }
 
 /** RMSProp's rescaling by the running mean of squared gradients. */
 export function scaleByRms(opts: ScaleByRmsOptions = {}): GradientTransformation<RmsState> {
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, biasCorrection: bc = false } = opts;
-  return {
+  return transformation<RmsState>({
     init: (params) => {
       const nu = map((x: Value) => np.fullLike(x, initialScale), params);
       return bc ? { count: zeroCount(), nu } : { nu };
@@ -122,19 +122,19 @@ export function scaleByRms(opts: ScaleByRmsOptions = {}): GradientTransformation
       );
       return [out, bc ? { count: count!, nu } : { nu }];
     },
-  };
+  });
 }
 
 export interface StddevState {
-  mu: any;
-  nu: any;
+  mu: unknown;
+  nu: unknown;
   count?: Value;
 }
 
 /** Centered RMSProp's rescaling: by the running standard deviation of the gradients. */
 export function scaleByStddev(opts: ScaleByRmsOptions = {}): GradientTransformation<StddevState> {
   const { decay = 0.9, eps = 1e-8, initialScale = 0, epsInSqrt = true, biasCorrection: bc = false } = opts;
-  return {
+  return transformation<StddevState>({
     init: (params) => {
       const mu = zerosLike(params);
       const nu = map((x: Value) => np.fullLike(x, initialScale), params);
@@ -157,11 +157,11 @@ export function scaleByStddev(opts: ScaleByRmsOptions = {}): GradientTransformat
       );
       return [out, bc ? { count: count!, mu, nu } : { mu, nu }];
     },
-  };
+  });
 }
 
 export interface TraceState {
-  trace: any;
+  trace: unknown;
 }
 
 /** Momentum: t ← g + decay·t; the update is t (or g + decay·t with nesterov). */
@@ -179,7 +179,7 @@ export function trace(opts: { decay: Scalar; nesterov?: boolean; accumulatorDtyp
 }
 
 /** Mask: a tree of booleans shaped like the params, or a function of the params (or updates) giving one. */
-export type Mask = unknown | ((tree: any) => unknown);
+export type Mask = unknown | ((tree: unknown) => unknown);
 
 function maskFlags(what: string, mask: Mask, tree: unknown): boolean[] {
   const m = typeof mask === "function" ? (mask as (t: unknown) => unknown)(tree) : mask;
@@ -199,7 +199,7 @@ function maskTree(tree: unknown, flags: readonly boolean[]): unknown {
 
 /** Applies `inner` only to the leaves where the mask is true; the others pass through unchanged. */
 export function masked<S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<{ innerState: S }> {
-  return {
+  return transformation<{ innerState: S }>({
     init: (params) => ({ innerState: inner.init(maskTree(params, maskFlags("optim.masked", mask, params))) }),
     update(u, s, params) {
       const flags = maskFlags("optim.masked", mask, u);
@@ -209,21 +209,21 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
       let j = 0;
       return [td.unflatten(ls.map((l, i) => (flags[i] ? fresh[j++] : l))), { innerState }];
     },
-  };
+  });
 }
 
 /** updates + weightDecay·params (decoupled weight decay, as in AdamW); optionally masked. */
-export function addDecayedWeights(weightDecay: ScalarOrSchedule = 0, mask?: Mask): GradientTransformation {
-  const t: GradientTransformation = {
+export function addDecayedWeights(weightDecay: ScalarOrSchedule = 0, mask?: Mask): GradientTransformation<{ count?: Value } | { innerState: { count?: Value } }> {
+  const t = transformation<{ count?: Value }>({
     init: () => (isSchedule(weightDecay) ? { count: zeroCount() } : {}),
     update(u, s, params) {
       if (params === undefined) throw new TypeError("optim.addDecayedWeights: update needs the params (update(grads, state, params))");
-      const next = isSchedule(weightDecay) ? { count: safeIncrement(s.count) } : s;
+      const next = isSchedule(weightDecay) ? { count: safeIncrement(s.count!) } : s;
       if (weightDecay === 0) return [u, next];
-      const wd = isSchedule(weightDecay) ? weightDecay(s.count) : weightDecay;
+      const wd = isSchedule(weightDecay) ? weightDecay(s.count!) : weightDecay;
       return [map((g: Value, p: Value) => np.add(g, np.multiply(wd, p)), u, params), next];
     },
-  };
+  });
   return mask === undefined ? t : masked(t, mask);
 }
 

@@ -37,9 +37,14 @@ export { setThreefryPartitionable, threefryPartitionable };
 export function key(seed: number | bigint | Value): Value {
   if (typeof seed === "number") {
     if (!Number.isInteger(seed)) throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed))
+      throw new RangeError(`random.key: seed ${seed} is not exactly representable as a JS number (|seed| > 2**53 - 1); pass it as a bigint`);
     return words(0, ((seed % 2 ** 32) + 2 ** 32) % 2 ** 32);
   }
   if (typeof seed === "bigint") {
+    // Like JAX (np.int64(seed)), plus the unsigned 64-bit seeds: anything wider would wrap.
+    if (seed < -(2n ** 63n) || seed >= 2n ** 64n)
+      throw new RangeError(`random.key: seed ${seed} does not fit in 64 bits; use a seed in [-2**63, 2**64)`);
     const s = BigInt.asUintN(64, seed);
     return words(Number(s >> 32n), Number(s & 0xffffffffn));
   }

@@ -2,8 +2,10 @@
 // bits equal jax.random's for the same key. Keys are raw uint32[2] arrays, as jax.random.PRNGKey.
 // Both of JAX's counter layouts exist: jax_threefry_partitionable=True (the default since JAX
 // 0.5) and the original one, selected with setThreefryPartitionable(false).
-import type { Shape } from "../core/aval.js";
-import type { Value } from "../core/values.js";
+import { ShapedArray, type Shape } from "../core/aval.js";
+import { Array as CoreArray, type Value } from "../core/values.js";
+import { scan } from "../lax/control/scan.js";
+import "../lax/control/rules.js";
 import { L, full, scalar, sizeOf } from "./util.js";
 
 let partitionable = true;
@@ -24,31 +26,40 @@ const ROTATIONS = [
 /**
  * The Threefry-2x32 block function (20 rounds) on counters x0, x1 of one shape, with a key
  * given as two uint32 scalars. Returns the two output words, of the counters' shape.
+ *
+ * The rounds are a loop of 5 trips of 4 rounds (a scan), as JAX lowers threefry on CPU
+ * (use_rolled_loops): the loop's outputs are materialized once. Written out straight, XLA
+ * fuses the 20 rounds into every consumer of the bits (each field of a reset state, each half
+ * of a split key), computing the same hash several times; see docs/performance.md.
  */
 export function threefry2x32(k0: Value, k1: Value, x0: Value, x1: Value): [Value, Value] {
   const shape = x0.shape;
-  const consts = new Map<number, Value>();
-  const c = (v: number) => {
-    let r = consts.get(v);
-    if (!r) consts.set(v, (r = full(v, shape, "uint32")));
-    return r;
-  };
   const bc = (s: Value) => L.broadcastInDim(s, shape, []);
-  const ks = [k0, k1, L.bitwiseXor(L.bitwiseXor(k0, k1), scalar(0x1bd11bda, "uint32"))];
-  const rotl = (x: Value, r: number) => L.bitwiseOr(L.shiftLeft(x, c(r)), L.shiftRightLogical(x, c(32 - r)));
-
-  let a = L.add(x0, bc(ks[0]!));
-  let b = L.add(x1, bc(ks[1]!));
-  for (let i = 0; i < 5; i++) {
-    for (const r of ROTATIONS[i % 2]!) {
-      a = L.add(a, b);
-      b = L.bitwiseXor(rotl(b, r), a);
-    }
-    // Key injection; the round constant is folded into the scalar (addition mod 2^32 associates).
-    a = L.add(a, bc(ks[(i + 1) % 3]!));
-    b = L.add(b, bc(L.add(ks[(i + 2) % 3]!, scalar(i + 1, "uint32"))));
-  }
+  const k2 = L.bitwiseXor(L.bitwiseXor(k0, k1), scalar(0x1bd11bda, "uint32"));
+  const thirtyTwo = scalar(32, "uint32");
+  const rotl = (x: Value, r: Value) => L.bitwiseOr(L.shiftLeft(x, bc(r)), L.shiftRightLogical(x, bc(L.sub(thirtyTwo, r))));
+  // Per trip: its 4 rotation amounts and its round constant (i + 1).
+  const rot = Array.from({ length: 5 }, (_, i) => ROTATIONS[i % 2]!);
+  const xs = { rot: constU32(rot.flat(), [5, 4]), inj: constU32([1, 2, 3, 4, 5], [5]) };
+  type Carry = [Value, Value, Value, Value, Value];
+  const [[a, b]] = scan(
+    ([a, b, ka, kb, kc]: Carry, x: { rot: Value; inj: Value }): [Carry, null] => {
+      for (let j = 0; j < 4; j++) {
+        a = L.add(a, b);
+        b = L.bitwiseXor(rotl(b, L.reshape(L.slice(x.rot, [j], [j + 1]), [])), a);
+      }
+      // Key injection with the key words rotated one place per trip (ks[(i+1)%3], ks[(i+2)%3]);
+      // the round constant is folded into the scalar (addition mod 2^32 associates).
+      return [[L.add(a, bc(kb)), L.add(b, bc(L.add(kc, x.inj))), kb, kc, ka], null];
+    },
+    [L.add(x0, bc(k0)), L.add(x1, bc(k1)), k0, k1, k2] as Carry,
+    xs,
+  );
   return [a, b];
+}
+
+function constU32(values: readonly number[], shape: Shape): Value {
+  return new CoreArray(new ShapedArray(shape, "uint32"), { host: Uint32Array.from(values) });
 }
 
 /** The key's two words as uint32 scalars. */

@@ -80,6 +80,8 @@ export interface NativeAddon {
   PjrtExecutable: abstract new (...args: never[]) => NativeExecutable;
   pluginInfo(pluginPath: string): PluginInfo;
   pendingEvents(): number;
+  /** Waits for in-flight computations and arranges the ordered shutdown at process exit. */
+  prepareExit?(): void;
   headerVersion: { major: number; minor: number };
 }
 
@@ -98,7 +100,11 @@ export function loadAddon(): NativeAddon {
   // The CPU plugin logs INFO lines to stderr (e.g. the device count); keep them out unless asked.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= "1";
   const require = createRequire(import.meta.url);
-  addon = require(file) as NativeAddon;
+  const loaded = require(file) as NativeAddon;
+  // Plugin threads still computing when exit() destroys the plugin's static objects crash the
+  // process (process.exit, an uncaught exception): drain them first (see native/cores.cc).
+  if (typeof loaded.prepareExit === "function") process.once("exit", () => loaded.prepareExit!());
+  addon = loaded;
   return addon;
 }
 

@@ -76,7 +76,7 @@ function sitePackages(): string[] {
     { encoding: "utf8", timeout: 20_000 },
   );
   if (r.status !== 0 || !r.stdout) return [];
-  return [...new Set(r.stdout.split("\n").map((s) => s.trim()).filter((s) => s && fs.existsSync(s)))];
+  return [...new Set(r.stdout.split("\n").map((s) => s.trim()).filter((s) => s !== "" && fs.existsSync(s)))];
 }
 
 /** `jax_plugins/xla_cuda*\/xla_cuda_plugin.so` in a Python site-packages, newest CUDA first. */

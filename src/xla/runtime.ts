@@ -256,6 +256,8 @@ export class Runtime {
       const u8 = data as Uint8Array;
       if (u8.some((v) => v > 1)) data = Uint8Array.from(u8, (v) => (v ? 1 : 0));
     }
+    // N-API cannot read a SharedArrayBuffer: copy it (the data is copied to the device anyway).
+    if (isShared(data)) data = data.slice();
     const di = this.deviceIndex(op, device);
     const native = client.bufferFromHost(data, dims, PJRT_TYPE[dt], di);
     return new DeviceBuffer(this, native, dims.slice(), dt, this.devices[di]!);
@@ -333,6 +335,8 @@ export class DeviceBuffer {
   toHost(into?: TypedArray): Promise<TypedArray> {
     try {
       this.#checkInto("DeviceBuffer.toHost", into);
+      // Shared memory cannot be handed to the addon (N-API refuses it): read, then copy.
+      if (into && isShared(into)) return this.toHost().then((t) => (into.set(t as never), into));
       if (into) return this.native.toHost(into).then(() => into);
       return this.native.toHost().then((ab) => this.#wrap(ab));
     } catch (e) {
@@ -343,6 +347,10 @@ export class DeviceBuffer {
   /** Copies the data to the host, blocking the thread until it is ready (optionally `into`). */
   toHostSync(into?: TypedArray): TypedArray {
     this.#checkInto("DeviceBuffer.toHostSync", into);
+    if (into && isShared(into)) {
+      into.set(this.toHostSync() as never);
+      return into;
+    }
     if (into) {
       this.native.toHostSync(into);
       return into;
@@ -420,7 +428,7 @@ export class Executable {
       Array.from({ length: info.numOutputs }, (_, i) => {
         const t = info.outputTypes[i];
         return Object.freeze({
-          shape: info.outputDims[i] ? Object.freeze(info.outputDims[i]!.slice()) : null,
+          shape: info.outputDims[i] !== undefined ? Object.freeze(info.outputDims[i]!.slice()) : null,
           dtype: t === undefined ? null : (dtypeOfPjrt(t) ?? null),
           type: t === undefined ? "unknown" : pjrtTypeName(t),
         });
@@ -562,4 +570,9 @@ export class Executable {
   [Symbol.dispose](): void {
     this.dispose();
   }
+}
+
+/** Whether a typed array lives in a SharedArrayBuffer (which the addon cannot take). */
+function isShared(a: TypedArray): boolean {
+  return typeof SharedArrayBuffer !== "undefined" && a.buffer instanceof SharedArrayBuffer;
 }

@@ -60,7 +60,10 @@ describe("the CLI rejects bad input cleanly", () => {
     [["train", "ppo", "--env", "CartPole-v1", "--checkpoint-every", "soon"], /--checkpoint-every must be an integer, got "soon"/],
     [["train", "ppo", "--env", "CartPole-v1", "--config", "/no/such/file.yaml"], /cannot read the config file \/no\/such\/file.yaml/],
     [["train", "ppo", "extra", "--env", "CartPole-v1"], /unexpected argument "extra"/],
-    [["train", "--resume", "/no/such/run"], /not a run directory/],
+    [["train", "--resume", "/no/such/run"], /--resume \/no\/such\/run: no such directory/],
+    [["train", "--resume", tmp()], /not a run directory \(no config.yaml\): it is not a run .* remove it \(rm -r/],
+    [["train", "ppo", "--env", "CartPole-v1", "envOptions.foo=1"], /envOptions \{"foo":1\}: CartPole-v1: unknown option "foo"/],
+    [["train", "ppo", "--env", "CartPole-v1", "envOptions.maxEpisodeSteps=abc"], /envOptions \{"maxEpisodeSteps":"abc"\}: TimeLimit: maxSteps must be a positive integer/],
     [["eval"], /which run\?/],
     [["eval", "/no/such/run"], /no such run directory/],
     [["eval", tmp()], /is not a run directory \(it has no config.yaml/],
@@ -101,7 +104,7 @@ describe("the CLI rejects bad input cleanly", () => {
     mkdirSync(path.join(other, "taken"));
     const r = await cli(["train", "ppo", "--env", "CartPole-v1", "--runs-dir", other, "--name", "taken"]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/taken already exists; pick another --name, or continue it with --resume/);
+    expect(r.err).toMatch(/taken already exists; it is not a run \(no config.yaml: a run killed while starting, or another folder\); remove it/);
   });
 
   it("has --help everywhere", async () => {

@@ -95,7 +95,7 @@ describe.each(backends)("jit on %s", (backend) => {
   it("warns when one function is retraced many times for the same shapes", () => {
     setBackend(backend);
     const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
-    const f = jit((x: Value, k: number) => lax.mul(x, x), { static: [1] });
+    const f = jit((x: Value, _k: number) => lax.mul(x, x), { static: [1] });
     for (let k = 0; k < 9; k++) f(arr([1]), k);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/traced 8 times for the same argument shapes/);

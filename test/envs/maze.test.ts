@@ -220,7 +220,9 @@ describe("MultiRoom-v0", () => {
     for (const obsSize of [64, 96, 63]) {
       const env = new MultiRoom({ seed: 5, obsSize });
       const both = jit((s: MultiRoomState) => [env.frame(s), env.frameByTable(s)]);
-      let { state, obs } = env.reset(random.key(0));
+      const r0 = env.reset(random.key(0));
+      const obs = r0.obs;
+      let state = r0.state;
       // The reset frame (drawn on the host) is the traced drawing of the reset state.
       expect(await nums(obs)).toEqual(await nums(both(state)[0]!));
       const step = jit((s: MultiRoomState, a: Value) => env.step(random.key(0), s, a).state);

@@ -2,7 +2,7 @@
 // that differs, atomic writes under failure, and files exchanged with Python's safetensors.
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { Array as ConcreteArray, ShapedArray, jit, numpy as np, type Value } fro
 import { fromNumbers, toNumbers } from "../../src/core/host.js";
 import type { DType } from "../../src/xla/dtype.js";
 import { Normal } from "../../src/distributions/index.js";
-import { loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "../../src/io/index.js";
+import { checkCheckpoint, loadCheckpoint, newestIntactCheckpoint, readCheckpointInfo, saveCheckpoint } from "../../src/io/index.js";
 import { _testHooks } from "../../src/io/checkpoint.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xla-ts-ckpt-"));
@@ -145,7 +145,8 @@ describe("checkpoints", () => {
     await saveCheckpoint(p, { w: arr([1, 2, 3], [3], "float32") });
     const before = readFileSync(p);
     const listing = readdirSync(dir).sort();
-    // A leaf whose data cannot be read, after the header and the first leaf were written.
+    // A leaf whose data cannot be read (read before anything is written: the header holds
+    // every tensor's checksum).
     class FailingArray extends ConcreteArray {
       override async data(): Promise<never> {
         throw new Error("device lost");
@@ -156,14 +157,16 @@ describe("checkpoints", () => {
     _testHooks.afterWrite = (n) => (written = n);
     try {
       await expect(saveCheckpoint(p, { a: arr([9], [1], "float32"), z: bad })).rejects.toThrow(/saveCheckpoint\(.*\): device lost; the previous file \(if any\) is unchanged/);
-      expect(written).toBeGreaterThan(8); // the temporary file really was half written
       expect(readFileSync(p).equals(before)).toBe(true);
       expect(readdirSync(dir).sort()).toEqual(listing);
       // A crash inside the write loop (simulated by the hook throwing) behaves the same.
+      written = 0;
       _testHooks.afterWrite = (n) => {
+        written = n;
         if (n > 8) throw new Error("simulated crash");
       };
       await expect(saveCheckpoint(p, { w: arr([4, 5, 6], [3], "float32") })).rejects.toThrow(/simulated crash/);
+      expect(written).toBeGreaterThan(8); // the temporary file really was half written
       expect(readFileSync(p).equals(before)).toBe(true);
       expect(readdirSync(dir).sort()).toEqual(listing);
     } finally {
@@ -256,5 +259,62 @@ describe.skipIf(!python)("checkpoints and Python's safetensors", () => {
       v && v.__aval ? new ShapedArray(v.__aval[0], v.__aval[1]) : v,
     );
     expect(dump(await loadCheckpoint(p, like))).toEqual(dump(tree));
+  });
+});
+
+describe("checkpoint integrity", () => {
+  const dir2 = mkdtempSync(join(tmpdir(), "xla-ts-ckpt-integrity-"));
+  const f = (n: string) => join(dir2, n);
+
+  it("every single-bit flip anywhere in the file is detected on load, naming what is corrupt", async () => {
+    const p = f("flip.safetensors");
+    await saveCheckpoint(p, { w: arr([1, 2, 3, 4], [2, 2], "float32"), b: arr([7], [1], "int32") }, { metadata: { step: 10 } });
+    const good = readFileSync(p);
+    expect(dump(await loadCheckpoint(p))).toEqual({ w: dump(arr([1, 2, 3, 4], [2, 2], "float32")), b: dump(arr([7], [1], "int32")) });
+    const headerEnd = 8 + Number(good.readBigUInt64LE(0));
+    let detected = 0;
+    let namedTensor = 0;
+    for (let i = 0; i < good.length; i++) {
+      const bad = Buffer.from(good);
+      bad[i]! ^= 1 << (i % 8);
+      writeFileSync(f("bad.safetensors"), bad);
+      const err = await loadCheckpoint(f("bad.safetensors")).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      if (err !== undefined) detected++;
+      if (i >= headerEnd && /tensor "(w|b)" \((F32|I32)\[[\d, ]+\]\) fails its checksum/.test(err ?? "")) namedTensor++;
+    }
+    expect(detected).toBe(good.length);
+    expect(namedTensor).toBe(good.length - headerEnd); // every flip in the data names its tensor
+  });
+
+  it("trailing bytes after the last tensor are an error", async () => {
+    const p = f("junk.safetensors");
+    await saveCheckpoint(p, { w: arr([1, 2], [2], "float32") });
+    appendFileSync(p, Buffer.from("junk"));
+    await expect(loadCheckpoint(p)).rejects.toThrow(/4 trailing bytes after the last tensor/);
+    await expect(readCheckpointInfo(p)).rejects.toThrow(/trailing bytes/);
+  });
+
+  it("files without checksums (Python, older xla-ts) still load", async () => {
+    const p = f("plain.safetensors");
+    writeSafetensors(p, { a: [1, 2] });
+    expect(dump(await loadCheckpoint(p))).toEqual({ a: dump(arr([1, 2], [2], "float32")) });
+  });
+
+  it("newestIntactCheckpoint skips a corrupt newest checkpoint and says why", async () => {
+    const paths = [1, 2, 3].map((k) => f(`step_${k}.safetensors`));
+    for (const [k, p] of paths.entries()) await saveCheckpoint(p, { w: arr([k], [1], "float32") });
+    const bad = readFileSync(paths[2]!);
+    bad[bad.length - 1]! ^= 0x10;
+    writeFileSync(paths[2]!, bad);
+    const r = await newestIntactCheckpoint(paths.map((path) => ({ path })));
+    expect(r.found?.path).toBe(paths[1]);
+    expect(r.skipped).toEqual([{ path: paths[2], reason: expect.stringMatching(/tensor "w" \(F32\[1\]\) fails its checksum/) }]);
+    expect(await checkCheckpoint(paths[0]!)).toBeUndefined();
+    // A candidate that no longer exists (pruned meanwhile) is passed over silently.
+    const r2 = await newestIntactCheckpoint([{ path: paths[0]! }, { path: f("gone.safetensors") }]);
+    expect(r2).toEqual({ found: { path: paths[0] }, skipped: [] });
   });
 });

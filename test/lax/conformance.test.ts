@@ -2,11 +2,10 @@
 // (1) the ref backend, (2) XLA eagerly and (3) XLA under jit agree within dtype tolerance,
 // and (4) abstract evaluation predicts the real outputs' shapes and dtypes.
 import { describe, expect, it } from "vitest";
-import { Array, ShapedArray, jit, makeJaxpr, primitives, setBackend, type Value } from "../../src/core/index.js";
-import { fromNumbers } from "../../src/core/host.js";
+import { Array, ShapedArray, jit, makeJaxpr, pmap, primitives, setBackend, type Value } from "../../src/core/index.js";
 import { toNumbers } from "../../src/core/host.js";
-import type { Sample, InputSpec } from "./samples/types.js";
 import { allSamples } from "./samples/index.js";
+import { collectiveSamples } from "./samples/collective.js";
 import { makeInputs } from "./samples/gen.js";
 
 const asList = (v: Value | Value[]): Value[] => (globalThis.Array.isArray(v) ? v : [v]);
@@ -38,7 +37,7 @@ const onlyRef = process.env.XLA_TS_BACKEND === "ref";
 
 describe("primitive registry conformance", () => {
   it("every registered primitive has at least one case", () => {
-    const covered = new Set(samples.flatMap((s) => s.prims));
+    const covered = new Set([...samples, ...collectiveSamples].flatMap((s) => s.prims));
     const missing = primitives()
       .map((p) => p.name)
       .filter((n) => !covered.has(n));
@@ -63,6 +62,28 @@ describe("primitive registry conformance", () => {
           expect(String(jitted[i]!.aval), `jit output ${i} aval`).toBe(String(r.aval));
           expectClose(eager[i]!.vals, r.vals, r.aval.dtype, s.tol, `${s.name}: xla eager output ${i} vs ref`);
           expectClose(jitted[i]!.vals, r.vals, r.aval.dtype, s.tol, `${s.name}: xla jit output ${i} vs ref`);
+        });
+      } finally {
+        setBackend("ref");
+      }
+    });
+  }
+
+  // Collectives: the body pmapped over the inputs' leading axis, emulated devices (ref) vs
+  // the CPU plugin's replicas (xla).
+  for (const s of collectiveSamples) {
+    it(`${s.name}`, async () => {
+      await new Promise((r) => setImmediate(r));
+      const run = () => asList(pmap((...xs: Value[]) => s.fn(...xs), { axisName: "i" })(...makeInputs(s, 1)) as Value | Value[]).map(hostOf);
+      setBackend("ref");
+      const refOuts = run();
+      if (onlyRef) return;
+      setBackend("xla");
+      try {
+        const got = run();
+        refOuts.forEach((r, i) => {
+          expect(String(got[i]!.aval), `output ${i} aval`).toBe(String(r.aval));
+          expectClose(got[i]!.vals, r.vals, r.aval.dtype, s.tol, `${s.name}: xla output ${i} vs ref`);
         });
       } finally {
         setBackend("ref");

@@ -3,16 +3,11 @@
 // unbatched, gradients worked out by hand (ties, zeros, permutations), forward vs reverse
 // Jacobians, second derivatives, and jit(grad) / jit(vmap) on XLA against the ref backend.
 import { afterEach, describe, expect, it } from "vitest";
-import { Array, ShapedArray, backendName, jit, setBackend, vjp, vmap, grad, jacfwd, jacrev, type Value } from "../../src/core/index.js";
-import { fromNumbers, toNumbers } from "../../src/core/host.js";
+import { Array, backendName, jit, setBackend, vjp, vmap, grad, jacfwd, jacrev, type Value } from "../../src/core/index.js";
 import { lax } from "../../src/lax/index.js";
 import type { DType } from "../../src/xla/dtype.js";
-import { samples as reduceSamples } from "./samples/reduce.js";
-import { samples as sortSamples } from "./samples/sort.js";
-import { samples as dotSamples } from "./samples/dot.js";
-import { samples as convSamples } from "./samples/conv.js";
-import { makeInputs, rng } from "./samples/gen.js";
-import { asList, expectClose, mk, nums, stackAt } from "./samples/check.js";
+import { rng } from "./samples/gen.js";
+import { asList, expectClose, mk, nums } from "./samples/check.js";
 import { arr, vals } from "../core/helpers.js";
 
 const initial = backendName();

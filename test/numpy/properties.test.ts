@@ -228,7 +228,7 @@ describe("dtype promotion", () => {
     ];
     for (const [a, b, want] of T) expect(np.resultType(a, b), `${String(a)} + ${String(b)}`).toBe(want);
     const w = (x: Value) => x.weakType;
-    expect(w(np.add(np.array([1, 2]), 2.5))).toBe(true); // int32 array + JS float: weak float32
+    expect(w(np.add(np.array([1, 2], "int32"), 2.5))).toBe(true); // int32 array + JS float: weak float32
     expect(w(np.add(np.array([1.5]), 2))).toBe(false);
     expect(w(np.add(2, 3))).toBe(true);
   });

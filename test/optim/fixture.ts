@@ -23,7 +23,7 @@ export const isFx = (x: unknown): x is FxArray => typeof x === "object" && x !==
 
 export function fxArray(a: FxArray): Array {
   const ctor = CTORS[a.dtype as keyof typeof CTORS];
-  if (!ctor) throw new Error(`fixture dtype ${a.dtype} not supported`);
+  if (ctor === undefined) throw new Error(`fixture dtype ${a.dtype} not supported`);
   return new Array(new ShapedArray(a.shape, a.dtype as DType), { host: ctor.from(a.data.map(decode)) });
 }
 

@@ -66,7 +66,7 @@ describe("optimizer trajectories equal optax's", () => {
         expectTreeClose(params, fxTree(c.params[t]), 2e-6, 1e-7, `${c.id} params at step ${t}`);
         if (c.hyperparams) {
           for (const [k, v] of Object.entries(c.hyperparams[t]!)) {
-            const ours = state.hyperparams[camel(k)] as Value | undefined;
+            const ours = (state as { hyperparams: Record<string, Value | undefined> }).hyperparams[camel(k)];
             expect(ours, `hyperparam ${k}`).toBeDefined();
             expect(values(ours!)[0]).toBe(values(fxArray(v))[0]!);
           }

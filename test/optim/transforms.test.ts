@@ -14,7 +14,7 @@ describe("masks", () => {
   it("a mask function: weight decay on kernels only", () => {
     const p = params();
     const g = grads();
-    const tx = optim.addDecayedWeights(0.1, (t: any) => ({ dense: { kernel: true, bias: false } }));
+    const tx = optim.addDecayedWeights(0.1, (_t: any) => ({ dense: { kernel: true, bias: false } }));
     const [u] = tx.update(g, tx.init(p), p);
     expectTreeClose(u, { dense: { kernel: np.add(g.dense.kernel, np.multiply(0.1, p.dense.kernel)), bias: g.dense.bias } }, 1e-7, 0);
   });
@@ -23,7 +23,7 @@ describe("masks", () => {
     const tx = optim.masked(optim.sgd({ learningRate: 1, momentum: 0.5 }), { dense: { kernel: false, bias: true } });
     const p = params();
     const s = tx.init(p);
-    expect(s.innerState[0].trace.dense.kernel).toBeNull();
+    expect((s.innerState as any)[0].trace.dense.kernel).toBeNull();
     const [u, s2] = tx.update(grads(), s, p);
     expectTreeClose(u, { dense: { kernel: grads().dense.kernel, bias: np.negative(grads().dense.bias) } }, 1e-7, 0);
     const [u2] = tx.update(grads(), s2, p);

@@ -132,7 +132,6 @@ describe("flatten / unflatten", () => {
   });
 
   it("rebuilds array holes as undefined", () => {
-    // eslint-disable-next-line no-sparse-arrays
     const sparse = [1, , 3];
     expect(roundTrip(sparse)).toStrictEqual([1, undefined, 3]);
   });

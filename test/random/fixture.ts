@@ -47,7 +47,7 @@ export function fxArray(a: FxArray): Array {
   const aval = new ShapedArray(a.shape, a.dtype as DType);
   const C = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint32: Uint32Array, uint8: Uint8Array, bool: Uint8Array } as const;
   const ctor = C[a.dtype as keyof typeof C];
-  if (!ctor) throw new Error(`fixture dtype ${a.dtype} not supported`);
+  if (ctor === undefined) throw new Error(`fixture dtype ${a.dtype} not supported`);
   return new Array(aval, { host: ctor.from(a.data.map(decode)) });
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { Array as ConcreteArray } from "../../src/core/values.js";
 import { flatten } from "../../src/pytree/index.js";
 import { saveCheckpoint, loadCheckpoint } from "../../src/io/index.js";
 import type { OnPolicyWorkflow, OnPolicyState } from "../../src/workflows/on_policy.js";

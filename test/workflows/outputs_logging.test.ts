@@ -45,7 +45,10 @@ describe("CRC32C and TFRecord framing", () => {
         const framed = recs.map(tfrecord);
         const all = new Uint8Array(framed.reduce((a, b) => a + b.length, 0));
         let o = 0;
-        for (const f of framed) (all.set(f, o), (o += f.length));
+        for (const f of framed) {
+          all.set(f, o);
+          o += f.length;
+        }
         const back = readTfrecords(all);
         expect(back.records.map((r) => [...r])).toEqual(recs.map((r) => [...r]));
         expect(back.trailing).toBe(0);

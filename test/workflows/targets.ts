@@ -47,4 +47,25 @@ export const TARGETS: Target[] = [
   { name: "ES CartPole-v1", config: { algo: "es", env: "CartPole-v1", popSize: 30, lr: 0.03, sigma: 0.1, iterations: 100, evalEvery: 10, evalEpisodes: 20 }, threshold: 475 },
   // rlib's QLearning on a 20 × 20 grid; 16 envs × 16 steps per iteration, ε 1 → 0.01.
   { name: "QLearning MountainCar-v0", config: { algo: "qlearning", env: "MountainCar-v0", totalSteps: 4_096_000, evalEpisodes: 100 }, threshold: -150 },
+  {
+    name: "PPO-RND DeepSea-10",
+    // bench/exploration.ts's settings: PPO alone never finds the treasure at this budget (0/3 seeds).
+    config: {
+      algo: "ppo-rnd",
+      env: "DeepSea-bsuite",
+      envOptions: { size: 10 },
+      numEnvs: 16,
+      numSteps: 10,
+      gamma: 0.99,
+      lr: 5e-4,
+      annealLr: false,
+      hiddenSizes: [64, 64],
+      rndPredictorHidden: [64, 64],
+      rndTargetHidden: [64],
+      rndEmbedding: 32,
+      totalSteps: 16_000,
+      evalEpisodes: 4,
+    },
+    threshold: 0.9,
+  },
 ];

@@ -16,7 +16,7 @@ export interface OnPolicyLoop {
   totalSteps: number;
 }
 
-const LOOP_KEYS = ["gamma", "numEnvs", "numSteps", "totalSteps"] as const;
+type LoopKey = "gamma" | "numEnvs" | "numSteps" | "totalSteps";
 
 export abstract class ActorCriticAgent<O extends PolicyOptions> implements OnPolicyAgent<PolicyState> {
   abstract readonly name: string;
@@ -30,7 +30,7 @@ export abstract class ActorCriticAgent<O extends PolicyOptions> implements OnPol
     for (const k of Object.keys(traced)) if (!traceable.includes(k)) throw new TypeError(`${who}: ${k} cannot be a traced value (only ${traceable.join(", ")})`);
     this.traced = Object.freeze({ ...traced });
     this.options = Object.freeze(resolveConfig<O>(schema, pickOptions(options, schema), who));
-    const num = (k: (typeof LOOP_KEYS)[number], d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
+    const num = (k: LoopKey, d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
     this.loop = Object.freeze({ gamma: num("gamma", 0.99), numEnvs: num("numEnvs", 4), numSteps: num("numSteps", 128), totalSteps: num("totalSteps", 500_000) });
     this.pi = new ActorCriticPolicy(who, this.options, obsSpace, actionSpace);
   }

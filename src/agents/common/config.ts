@@ -102,7 +102,7 @@ export function resolveConfig<T>(schema: Schema, overrides: Record<string, unkno
   const keys = Object.keys(schema);
   for (const [k, v] of Object.entries(overrides)) {
     const s = schema[k];
-    if (!s) {
+    if (s === undefined) {
       const hint = closest(k, keys);
       errors.push(`unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
     } else if (v !== undefined && !valid(s, v)) errors.push(`${k} = ${JSON.stringify(v)} is not allowed: ${k} must be ${describeAllowed(s)}`);

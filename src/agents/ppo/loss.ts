@@ -57,20 +57,25 @@ export function ppoLoss(x: PPOLossInput, h: PPOLossHyper): PPOLossTerms {
   const surrogate = np.minimum(np.multiply(ratio, adv), np.multiply(np.clip(ratio, lo, hi), adv));
   const policyLoss = np.negative(np.mean(surrogate));
 
-  let vLosses = np.square(np.subtract(x.values, x.targets));
-  if (h.clipValue) {
-    const e = h.valueClipEps;
-    const clipped = np.add(x.oldValues, np.clip(np.subtract(x.values, x.oldValues), np.negative(e), e));
-    vLosses = np.maximum(vLosses, np.square(np.subtract(clipped, x.targets)));
-  }
-  const valueLoss = np.multiply(0.5, np.mean(vLosses));
+  const vLoss = valueLoss(x.values, x.oldValues, x.targets, h);
   const entropy = np.mean(x.entropy);
-  const total = np.subtract(np.add(policyLoss, np.multiply(h.vfCoef, valueLoss)), np.multiply(h.entCoef, entropy));
+  const total = np.subtract(np.add(policyLoss, np.multiply(h.vfCoef, vLoss)), np.multiply(h.entCoef, entropy));
 
   // Diagnostics, not differentiated: the k3 estimator of KL(old ‖ new) and how often the clip binds.
   const lr = lax.stopGradient(logRatio);
   const r = lax.stopGradient(ratio);
   const approxKl = np.mean(np.subtract(np.subtract(r, 1), lr));
   const clipFrac = np.mean(np.astype(np.greater(np.abs(np.subtract(r, 1)), h.clipEps), "float32"));
-  return { total, policyLoss, valueLoss, entropy, approxKl, clipFrac };
+  return { total, policyLoss, valueLoss: vLoss, entropy, approxKl, clipFrac };
+}
+
+/** ½ mean (V − target)², the prediction clipped to within valueClipEps of the rollout's value when clipValue (PPO2). */
+export function valueLoss(values: Value, oldValues: Value, targets: Value, h: Pick<PPOLossHyper, "clipValue" | "valueClipEps">): Value {
+  let vLosses = np.square(np.subtract(values, targets));
+  if (h.clipValue) {
+    const e = h.valueClipEps;
+    const clipped = np.add(oldValues, np.clip(np.subtract(values, oldValues), np.negative(e), e));
+    vLosses = np.maximum(vLosses, np.square(np.subtract(clipped, targets)));
+  }
+  return np.multiply(0.5, np.mean(vLosses));
 }

@@ -50,15 +50,19 @@ export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates
   const optimizer = ppoOptimizer(agent);
   const scale = agent.h("rewardScale");
   const rewards = typeof scale === "number" && scale === 1 ? traj.rewards : np.multiply(traj.rewards, scale);
-  const { advantages, targets } = gae({
-    rewards,
-    values: traj.extras.value!,
-    nextValues: agent.values(state, traj.nextObs),
-    terminated: traj.terminated,
-    done: np.logicalOr(traj.terminated, traj.truncated),
-    gamma: agent.h("gamma"),
-    lambda: l.useGae ? agent.h("gaeLambda") : 1,
-  });
+  const metrics: Metrics = {};
+  // Extensions' intrinsic rewards (RND, SND), computed before learning, feed a second critic.
+  let ext = state.extra?.ext ?? {};
+  let rewardsInt: Value | null = null;
+  for (const e of agent.extensions) {
+    if (!e.intrinsicRewards) continue;
+    const r = e.intrinsicRewards(ext[e.name], traj, ctx);
+    ext = { ...ext, [e.name]: r.state };
+    rewardsInt = rewardsInt ? np.add(rewardsInt, r.rewards) : r.rewards;
+    Object.assign(metrics, r.metrics);
+  }
+  const { advantages, targets, extras, advantagesInt } = ppoAdvantages(agent, state, traj, rewards, rewardsInt);
+  if (advantagesInt) metrics["intrinsic/advantageStd"] = np.std(advantagesInt);
   const [T, B] = traj.rewards.shape as [number, number];
   const n = T * B;
   const M = l.numMinibatches;
@@ -71,7 +75,7 @@ export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates
     nextObs: traj.nextObs,
     terminated: traj.terminated,
     truncated: traj.truncated,
-    extras: { logProb: traj.extras.logProb!, value: traj.extras.value!, advantages, targets },
+    extras: { ...extras, advantages, targets },
   }) as FullSampleBatch;
 
   type Carry = { params: PPOParams; optState: unknown; key: Value };
@@ -96,7 +100,60 @@ export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates
     return [{ ...out, key: kk.get(0) }, terms];
   };
   const [learned, terms] = lax.scan(epoch, { params: state.params, optState: optStates.model, key: ctx.key }, null, { length: l.epochs });
-  const metrics: Metrics = { lr: ppoLearningRate(agent, ctx.counters.iterations) };
-  for (const [k, v] of Object.entries(terms)) metrics[`loss/${k}`] = np.mean(v);
-  return { agentState: { ...state, params: learned.params }, optStates: { model: learned.optState }, metrics, updates: l.epochs * M };
+  metrics.lr = ppoLearningRate(agent, ctx.counters.iterations);
+  for (const [k, v] of Object.entries(terms)) metrics[k.includes("/") ? k : `loss/${k}`] = np.mean(v);
+  // Extensions' own learning (RND's predictor, SND's target), each with its own optimizer.
+  agent.extensions.forEach((e, i) => {
+    if (!e.learn) return;
+    const r = e.learn(ext[e.name], traj, { key: random.foldIn(ctx.key, 0x657874 + i), counters: ctx.counters });
+    ext = { ...ext, [e.name]: r.state };
+    Object.assign(metrics, r.metrics);
+  });
+  const extra = state.extra ? { ...state.extra, ext } : null;
+  return { agentState: { ...state, params: learned.params, extra }, optStates: { model: learned.optState }, metrics, updates: l.epochs * M };
+}
+
+export interface PPOAdvantages {
+  /** What the policy loss uses: extAdvCoef · A_ext + intAdvCoef · A_int with two critics. */
+  advantages: Value;
+  /** The extrinsic critic's targets. */
+  targets: Value;
+  /** Rollout extras for the loss (logProb, value; with two critics valueInt and targetsInt). */
+  extras: Record<string, Value>;
+  /** The intrinsic advantages alone (two critics), else null. */
+  advantagesInt: Value | null;
+}
+
+/**
+ * Advantages and targets of a rollout: one GAE of the (scaled) rewards; with two critics and
+ * intrinsic rewards, also a non-episodic GAE of the intrinsic rewards with γ_int, combined
+ * with the advantage weights.
+ */
+export function ppoAdvantages(agent: PPOAgent, state: PPOState, traj: Trajectory, rewards: Value, rewardsInt: Value | null): PPOAdvantages {
+  const lambda = agent.learner.useGae ? agent.h("gaeLambda") : 1;
+  const extras: Record<string, Value> = { logProb: traj.extras.logProb!, value: traj.extras.value! };
+  const done = np.logicalOr(traj.terminated, traj.truncated);
+  if (!agent.twoCritic || !rewardsInt) {
+    const g = gae({ rewards, values: traj.extras.value!, nextValues: agent.values(state, traj.nextObs), terminated: traj.terminated, done, gamma: agent.h("gamma"), lambda });
+    return { ...g, extras, advantagesInt: null };
+  }
+  const tc = agent.twoCritic;
+  const next = agent.allValues(state, traj.nextObs);
+  const e = gae({ rewards, values: traj.extras.value!, nextValues: np.get(next, "...", 0), terminated: traj.terminated, done, gamma: agent.h("gamma"), lambda });
+  // The intrinsic return is non-episodic: no termination, no cut at episode ends.
+  const i = twoCriticGae(rewardsInt, traj.extras.valueInt!, np.get(next, "...", 1), np.zerosLike(traj.terminated), tc.gammaInt, lambda);
+  return {
+    advantages: np.add(np.multiply(tc.extAdvCoef, e.advantages), np.multiply(tc.intAdvCoef, i.advantages)),
+    targets: e.targets,
+    extras: { ...extras, valueInt: traj.extras.valueInt!, targetsInt: i.targets },
+    advantagesInt: i.advantages,
+  };
+}
+
+/**
+ * GAE of a stream that never ends (the intrinsic return): `never` zeros for terminated and
+ * done, so the trace runs across episode boundaries.
+ */
+export function twoCriticGae(rewards: Value, values: Value, nextValues: Value, never: Value, gamma: number, lambda: number | Value): { advantages: Value; targets: Value } {
+  return gae({ rewards, values, nextValues, terminated: never, done: never, gamma, lambda });
 }

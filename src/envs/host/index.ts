@@ -150,7 +150,7 @@ export class HostVecEnv<A = number | number[]> {
   }
 
   private checkObs(o: HostObs, i: number, what: string): HostObs {
-    if (!o || typeof (o as { length?: unknown }).length !== "number") throw new TypeError(`HostVecEnv: env ${i}'s ${what}() returned ${typeof o}, not an array of numbers`);
+    if ((o as HostObs | null | undefined) == null || typeof (o as { length?: unknown }).length !== "number") throw new TypeError(`HostVecEnv: env ${i}'s ${what}() returned ${typeof o}, not an array of numbers`);
     this.obsShape ??= [o.length];
     const size = this.obsShape.reduce((x, d) => x * d, 1);
     if (o.length !== size) throw new TypeError(`HostVecEnv: env ${i}'s ${what}() returned ${o.length} numbers; observations have shape [${this.obsShape.join(", ")}]`);

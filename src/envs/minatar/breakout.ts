@@ -158,13 +158,18 @@ export class Breakout implements Environment<BreakoutState, BreakoutParams> {
 
   /** float32 [10, 10, 4]: paddle, ball, trail, brick. */
   obs(s: BreakoutState): Value {
-    const rows = np.arange(SIZE, null, 1, "int32").reshape([SIZE, 1]);
-    const cols = np.arange(SIZE, null, 1, "int32").reshape([1, SIZE]);
-    const at = (y: Value | number, x: Value) => np.logicalAnd(rows.eq(y), cols.eq(x)).reshape([SIZE, SIZE, 1]);
-    // Elementwise over [10, 10, 4] with a channel iota (no concatenate: XLA fuses it cheaply).
+    // Three one-cell updates (scatters once vmapped), as gymnax: each cell index is computed
+    // once per environment. Written as compares of every cell with the state, XLA fuses the
+    // step into the image, recomputes it for each of the 400 cells and cannot vectorize the
+    // boolean channel logic (docs/performance.md). Out-of-range cells (the ball's row 10 after
+    // a miss) are dropped, as in gymnax.
+    const brick = s.brickMap.reshape([SIZE, SIZE, 1]);
     const ch = np.arange(4, null, 1, "int32").reshape([1, 1, 4]);
-    const layers = [at(SIZE - 1, s.pos), at(s.ballY, s.ballX), at(s.lastY, s.lastX), s.brickMap.reshape([SIZE, SIZE, 1])];
-    return layers.map((m, c) => np.logicalAnd(ch.eq(c), m)).reduce((a, b) => np.logicalOr(a, b)).astype("float32");
+    let o = np.logicalAnd(ch.eq(3), brick);
+    o = np.at(o, SIZE - 1, s.pos, 0).set(true);
+    o = np.at(o, s.ballY, s.ballX, 1).set(true);
+    o = np.at(o, s.lastY, s.lastX, 2).set(true);
+    return o.astype("float32");
   }
 
   /** uint8 [160, 160, 3]: bricks, trail, ball and paddle in MinAtar's colours. */

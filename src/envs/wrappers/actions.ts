@@ -19,7 +19,7 @@ export class ClipAction<S = any, P = any> extends Wrapper<S, P, S> {
   override innerState(state: S): S {
     return state;
   }
-  override actionSpace(params?: P): Space {
+  override actionSpace(params?: P): Space<Value> {
     const b = boxOf("ClipAction", this.env.actionSpace(params));
     return new Box(-Infinity, Infinity, b.shape, b.dtype);
   }
@@ -50,7 +50,7 @@ export class RescaleAction<S = any, P = any> extends Wrapper<S, P, S> {
   override innerState(state: S): S {
     return state;
   }
-  override actionSpace(params?: P): Space {
+  override actionSpace(params?: P): Space<Value> {
     const b = boxOf("RescaleAction", this.env.actionSpace(params));
     return new Box(this.minAction, this.maxAction, b.shape, b.dtype);
   }

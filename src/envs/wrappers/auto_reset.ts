@@ -6,6 +6,7 @@
 // the inner environment's state (no fields of its own).
 import type { Value } from "../../core/values.js";
 import { numpy as np } from "../../numpy/index.js";
+import { lax } from "../../lax/index.js";
 import { random } from "../../random/index.js";
 import type { Environment, ResetResult, StepResult } from "../types.js";
 import { Wrapper, doneOf, expandTo, selectTree } from "./base.js";
@@ -25,7 +26,9 @@ export class AutoReset<S = any, P = any> extends Wrapper<S, P, S> {
     const [kStep, kReset] = [ks.get(0), ks.get(1)];
     const r = this.env.step(kStep, state, action, params);
     const fresh = this.env.reset(kReset, params);
-    const done = doneOf(r);
+    // Computed once per environment: else XLA recomputes the step's end test for every element
+    // of the observation it selects (lax.materialize).
+    const done = lax.materialize(doneOf(r));
     return {
       ...r,
       obs: np.where(expandTo(done, r.obs.ndim), fresh.obs, r.obs),

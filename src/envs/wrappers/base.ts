@@ -30,7 +30,7 @@ export abstract class Wrapper<S = any, P = any, IS = any> implements Environment
   observationSpace(params?: P): Space {
     return this.env.observationSpace(params);
   }
-  actionSpace(params?: P): Space {
+  actionSpace(params?: P): Space<Value> {
     return this.env.actionSpace(params);
   }
   /** The inner environment's state inside this wrapper's state. */

@@ -33,7 +33,7 @@ export class VecEnv<S = any, P = any> implements Environment<S, P> {
   observationSpace(params?: P): Space {
     return batchSpace(this.env.observationSpace(params), this.numEnvs);
   }
-  actionSpace(params?: P): Space {
+  actionSpace(params?: P): Space<Value> {
     return batchSpace(this.env.actionSpace(params), this.numEnvs);
   }
   // Params are closed over, not vmapped: they are shared by every copy, and JS numbers in

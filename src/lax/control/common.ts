@@ -48,7 +48,7 @@ export function matchWeak(outs: readonly (Value | number)[], targets: readonly S
   return outs.map((o, i) => {
     const v = leafValue(o, fn, what(i));
     const t = targets[i];
-    if (t && v.weakType && !t.weakType && v.aval.strongEquals(t)) return convertLax.convertElementType(v, t.dtype, false);
+    if (t !== undefined && v.weakType && !t.weakType && v.aval.strongEquals(t)) return convertLax.convertElementType(v, t.dtype, false);
     return v;
   });
 }

@@ -25,7 +25,7 @@ export const condP = definePrimitive<CondParams>({
   abstractEval(avals, { branches }) {
     if (!branches.length) throw primError("cond", "needs at least one branch");
     const [index, ...ops] = avals;
-    if (!index || index.dtype !== "int32" || index.ndim !== 0) throw primError("cond", `the branch index must be an int32 scalar, got ${index ?? "nothing"}`);
+    if (index === undefined || index.dtype !== "int32" || index.ndim !== 0) throw primError("cond", `the branch index must be an int32 scalar, got ${index ?? "nothing"}`);
     branches.forEach((b, i) => {
       if (b.invars.length !== ops.length) throw primError("cond", `branch ${i} takes ${b.invars.length} operands but ${ops.length} were given`);
       ops.forEach((a, k) => {
@@ -143,7 +143,7 @@ export function cond<R>(pred: Value | boolean | number, trueFn: (...ops: any[]) 
   if (typeof trueFn !== "function" || typeof falseFn !== "function") throw new TypeError("cond: trueFn and falseFn must be functions");
   if (pred === null || pred === undefined) throw new TypeError("cond: the predicate is " + String(pred));
   let p: Value;
-  if (typeof pred === "boolean" || typeof pred === "number") p = scalarArray(pred ? 1 : 0, "bool");
+  if (typeof pred === "boolean" || typeof pred === "number") p = scalarArray(Boolean(pred) ? 1 : 0, "bool");
   else if (pred instanceof Value) {
     if (pred.ndim !== 0) throw new TypeError(`cond: the predicate must be a scalar, got ${pred.aval}`);
     p = pred;

@@ -27,7 +27,12 @@ const toFront = (v: Value, d: BDim, size: number) => (d === null ? broadcastAxis
 function closeBranches(traced: readonly Traced[]): { jaxprs: Jaxpr[]; consts: Value[] } {
   const consts: Value[] = [];
   const pos = new Set<Value>();
-  for (const t of traced) for (const c of t.consts) if (!pos.has(c)) (pos.add(c), consts.push(c));
+  for (const t of traced)
+    for (const c of t.consts)
+      if (!pos.has(c)) {
+        pos.add(c);
+        consts.push(c);
+      }
   const jaxprs = traced.map(({ jaxpr, consts: own }) => {
     const mine = new Map(own.map((c, i) => [c, jaxpr.constvars[i]!]));
     const leading = consts.map((c) => mine.get(c) ?? new Var(c.aval));

@@ -1,6 +1,7 @@
 // An append-only log file: each record is one write, so a crash leaves at most a torn last
 // record (which the readers skip); flush fsyncs; close is idempotent.
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 
 export class AppendOnlyFile {
   #fd: number | undefined;
@@ -9,6 +10,7 @@ export class AppendOnlyFile {
     readonly path: string,
     private readonly owner: string,
   ) {
+    mkdirSync(dirname(path), { recursive: true }); // writers create their folder
     this.#fd = openSync(path, "a");
   }
 

@@ -42,8 +42,8 @@ export async function readJsonl(path: string): Promise<MetricsRow[]> {
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     try {
-      const r = JSON.parse(line) as MetricsRow;
-      if (r && typeof r === "object" && typeof r.step === "number") rows.push(r);
+      const r = JSON.parse(line) as MetricsRow | null;
+      if (r !== null && typeof r === "object" && typeof r.step === "number") rows.push(r);
     } catch {
       /* a line cut short by a crash */
     }

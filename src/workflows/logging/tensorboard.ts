@@ -145,7 +145,10 @@ export async function truncateEvents(dir: string, maxStep: number): Promise<void
     const bytes = keep.map(tfrecord);
     const out = new Uint8Array(bytes.reduce((a, b) => a + b.length, 0));
     let off = 0;
-    for (const b of bytes) (out.set(b, off), (off += b.length));
+    for (const b of bytes) {
+      out.set(b, off);
+      off += b.length;
+    }
     await writeFileAtomic(path, out);
   }
 }

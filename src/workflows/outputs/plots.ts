@@ -40,6 +40,8 @@ export function learningCurveSpec(series: readonly Series[], opts: PlotOptions =
         evals.push({ steps, value: ev, lo: ev - sd, hi: ev + sd, series: label(s, "eval") });
       }
       for (const [k, v] of Object.entries(r)) if (k.startsWith("loss/") && fin(v)) losses.push({ steps, value: v, term: k.slice(5), run: s.name || "run" });
+      // Extensions' metrics (intrinsic rewards and their normalizers) get panels too.
+      for (const [k, v] of Object.entries(r)) if (/^(rnd|snd|intrinsic)\//.test(k) && fin(v)) losses.push({ steps, value: v, term: k, run: s.name || "run" });
     }
   }
   const x = { field: "steps", type: "quantitative", title: "environment steps", axis: { format: "~s" } } as const;

@@ -10,10 +10,14 @@
 //
 // A run of several seeds keeps config.yaml, run.json, plots/ and videos/ at the top and one
 // such directory per seed below it (seed_0/, seed_1/, ...; with a sweep, lr=0.001/seed_0/...).
-import { promises as fs, existsSync } from "node:fs";
+import { promises as fs, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { writeFileAtomic } from "./atomic.js";
+import { newestIntactCheckpoint } from "../../io/checkpoint.js";
+
+/** How a run ended, as run.json records it ("running" while it runs, or when it was killed). */
+export type RunStatus = "running" | "finished" | "interrupted" | "failed";
 
 export const FILES = {
   config: "config.yaml",
@@ -96,6 +100,48 @@ export class RunDir {
     return (await this.listCheckpoints()).at(-1);
   }
 
+  /**
+   * The newest checkpoint that reads back intact (checksums verified), telling `warn` about
+   * each newer one skipped and why; a checkpoint pruned meanwhile by a running training is
+   * passed over. undefined when there is none.
+   */
+  async latestIntactCheckpoint(warn: (msg: string) => void = (m) => process.stderr.write(m + "\n")): Promise<{ path: string; envSteps: number } | undefined> {
+    const { found, skipped } = await newestIntactCheckpoint(await this.listCheckpoints());
+    for (const s of skipped) warn(`warning: skipping the corrupt checkpoint ${s.path}: ${s.reason}`);
+    if (found && skipped.length) warn(`using the newest intact checkpoint, ${found.path}`);
+    return found;
+  }
+
+  /**
+   * Runs `load(path)` on the newest intact checkpoint; when the file vanishes in between (a
+   * running training pruned it), picks again. Returns undefined when there is no checkpoint.
+   */
+  async withLatestCheckpoint<T>(load: (path: string) => Promise<T>, warn?: (msg: string) => void): Promise<{ path: string; value: T } | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const c = await this.latestIntactCheckpoint(warn);
+      if (c === undefined) return undefined;
+      try {
+        return { path: c.path, value: await load(c.path) };
+      } catch (e) {
+        if (attempt < 5 && !existsSync(c.path)) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Records the run's final status in run.json (merged into what is there). Synchronous, so that it also works from an exit handler. */
+  markStatus(status: RunStatus, extra: Record<string, unknown> = {}): void {
+    let info: Record<string, unknown> = {};
+    try {
+      info = JSON.parse(readFileSync(this.runInfo, "utf8")) as Record<string, unknown>;
+    } catch {
+      // no run.json yet (or unreadable): write a fresh one
+    }
+    const tmp = `${this.runInfo}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...info, status, ...(status === "running" ? {} : { finishedAt: new Date().toISOString() }), ...extra }, null, 2) + "\n");
+    renameSync(tmp, this.runInfo);
+  }
+
   /** Deletes all but the `keep` newest checkpoints (keep <= 0 keeps all). */
   async pruneCheckpoints(keep: number): Promise<void> {
     if (keep <= 0) return;
@@ -139,14 +185,48 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   return v as Record<string, unknown>;
 }
 
-/** A new run directory under `runsDir` named `name` (or `base-2`, `base-3`... when `name` is a default that exists). */
+/**
+ * A new run directory under `runsDir` named `name` (or `base-2`, `base-3`... when `name` is a
+ * default that exists). Created with an exclusive mkdir: of two runs started with one name
+ * (in one process or two), exactly one gets the directory and the other an error.
+ */
 export async function newRunDir(runsDir: string, name: string, opts: { unique?: boolean } = {}): Promise<RunDir> {
-  let p = nodePath.join(runsDir, name);
-  if (existsSync(p)) {
-    if (!opts.unique) throw new Error(`the run directory ${p} already exists; pick another --name, or continue it with --resume ${p}`);
-    for (let i = 2; existsSync(p); i++) p = nodePath.join(runsDir, `${name}-${i}`);
+  const first = nodePath.join(runsDir, name);
+  await fs.mkdir(nodePath.dirname(first), { recursive: true });
+  for (let i = 1; ; i++) {
+    const p = i === 1 ? first : nodePath.join(runsDir, `${name}-${i}`);
+    try {
+      await fs.mkdir(p);
+      return new RunDir(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (!opts.unique) throw new Error(`the run directory ${p} already exists; ${describeExisting(new RunDir(p))}`);
+    }
   }
-  return new RunDir(p).create();
+}
+
+/**
+ * What an existing run directory holds and what to do with it, for error messages: resume a
+ * run that has a checkpoint, or one that was killed before its first (it starts from step 0);
+ * resume seeds of a multi-seed run one by one; remove a directory without a config.
+ */
+export function describeExisting(dir: RunDir): string {
+  if (!existsSync(dir.config))
+    return `it is not a run (no ${FILES.config}: a run killed while starting, or another folder); remove it (rm -r ${dir.path}) or pick another --name`;
+  if (existsSync(nodePath.join(dir.path, "seed_0")) || !existsSync(dir.checkpoints))
+    return `pick another --name, continue it with --resume ${dir.path}, or remove it (rm -r ${dir.path})`;
+  return `pick another --name, or continue it with --resume ${dir.path}`;
+}
+
+/**
+ * The runs `--resume <dir>` continues: the directory itself when it is one run, or each seed
+ * of a multi-seed run (seed_0, ...), so that the top folder resumes them all.
+ */
+export async function resumeTargets(path: string): Promise<RunDir[]> {
+  const dir = new RunDir(path);
+  const subs = await dir.subRuns();
+  if (subs.length > 0 && (await dir.listCheckpoints()).length === 0) return subs;
+  return [dir];
 }
 
 /** A default run name: algo-env-YYYYMMDD-HHMMSS. */
