@@ -1,7 +1,7 @@
 // The learning targets as a script (`npm run test:learning`), with a table of returns and
 // times: every algorithm's target of test/workflows/targets.ts with seed 0 through the host
 // loop (the CLI's path), and with `--seeds 0,1,2,3` also those seeds vmapped into one program
-// by trainMany (each seed's return reported). `--only dqn,sac` picks targets by algorithm.
+// by trainMany (each seed's return reported; the target applies to their mean). `--only dqn,sac` picks targets by algorithm.
 // Exits non-zero on a miss.
 import { buildWorkflow } from "../../src/algorithms/registry.js";
 import { trainMany } from "../../src/algorithms/train_many.js";
@@ -40,12 +40,13 @@ async function main(argv: string[]): Promise<number> {
       const envSteps = r.metrics.envSteps?.[0]?.at(-1) ?? steps;
       // Each run's own count (evolution runs differ by seed: their episodes' lengths do).
       const runSteps = [...(r.states.counters.envSteps as ConcreteArray).dataSync()].map(Number);
+      // The target is on the mean of the seeds (as the issue states it); each seed is reported.
       r.finalReturns.forEach((ret, k) => {
         const okk = ret >= t.threshold;
-        failed += okk ? 0 : 1;
         rows.push(`| ${t.name} | seed ${seeds[k]}, trainMany | ${runSteps[k] ?? envSteps} | ${ret.toFixed(1)} ${okk ? "✓" : "✗"} | ≥ ${t.threshold} | ${k === 0 ? `${r.seconds.toFixed(1)} s for ${seeds.length}` : ""} |`);
       });
       const mean = r.finalReturns.reduce((a, b) => a + b, 0) / r.finalReturns.length;
+      failed += mean >= t.threshold ? 0 : 1;
       rows.push(`| ${t.name} | mean of ${seeds.length} seeds | ${envSteps} | ${mean.toFixed(1)} ${mean >= t.threshold ? "✓" : "✗"} | ≥ ${t.threshold} | |`);
       console.error(rows.slice(-seeds.length - 1).join("\n"));
     }
