@@ -14,7 +14,7 @@ import type { Environment } from "../envs/types.js";
 import { AutoReset, EpisodeStatistics, vectorize } from "../envs/wrappers/index.js";
 import type { AgentState, OffPolicyAgent, OptStates } from "../agents/types.js";
 import type { OffPolicyLoopConfig } from "./config.js";
-import { optimizedParams } from "./on_policy.js";
+import { initOptStates } from "./on_policy.js";
 import { replayAdd, replayInit, replayRows, replaySample, type ReplayBuffer, type Transition } from "./replay.js";
 import { Workflow, zeroCounters, type BaseConfig, type Hyper, type Metrics, type WorkflowState } from "./workflow.js";
 
@@ -76,8 +76,6 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
     const ks = random.split(key, 3);
     const agentState = this.agent.init(ks.get(1), this.baseEnv.observationSpace(), this.baseEnv.actionSpace());
     const r = this.env.reset(ks.get(2));
-    const opts = this.agent.optimizers();
-    const params = agentState.params as Record<string, unknown>;
     const n = this.config.numEnvs;
     const action = this.baseEnv.actionSpace().sample(random.key(0)) as Value;
     const example: Transition = {
@@ -94,7 +92,7 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
       agentState,
       envState: r.state,
       obs: r.obs,
-      optStates: Object.fromEntries(Object.entries(opts).map(([k, o]) => [k, o.init(optimizedParams(params, k, Object.keys(opts).length))])),
+      optStates: initOptStates(this.agent, agentState),
       buffer: replayInit(example, replayRows(this.config.bufferSize, n)),
     };
   }

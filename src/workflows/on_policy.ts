@@ -8,6 +8,7 @@ import { random } from "../random/index.js";
 import type { Environment } from "../envs/types.js";
 import { AutoReset, EpisodeStatistics, NormalizeReward, vectorize } from "../envs/wrappers/index.js";
 import type { AgentState, OnPolicyAgent, OptStates } from "../agents/types.js";
+import type { GradientTransformation } from "../optim/index.js";
 import type { OnPolicyLoopConfig } from "./config.js";
 import { episodeMetrics, rollout } from "./rollout.js";
 import { Workflow, advanceCounters, zeroCounters, type BaseConfig, type Hyper, type Metrics, type WorkflowState } from "./workflow.js";
@@ -62,15 +63,13 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
     const ks = random.split(key, 3);
     const agentState = this.agent.init(ks.get(1), this.baseEnv.observationSpace(), this.baseEnv.actionSpace());
     const r = this.env.reset(ks.get(2));
-    const opts = this.agent.optimizers();
-    const params = agentState.params as Record<string, unknown>;
     return {
       key: ks.get(0),
       counters: zeroCounters(),
       agentState,
       envState: r.state,
       obs: r.obs,
-      optStates: Object.fromEntries(Object.entries(opts).map(([k, o]) => [k, o.init(optimizedParams(params, k, Object.keys(opts).length))])),
+      optStates: initOptStates(this.agent, agentState),
     };
   }
 
@@ -94,6 +93,13 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
     };
     return [metrics, next];
   }
+}
+
+/** Fresh states of every optimizer of a learner, each over the params it updates. */
+export function initOptStates(agent: { optimizers(): Record<string, GradientTransformation> }, agentState: AgentState): OptStates {
+  const opts = agent.optimizers();
+  const params = agentState.params as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(opts).map(([k, o]) => [k, o.init(optimizedParams(params, k, Object.keys(opts).length))]));
 }
 
 /**
