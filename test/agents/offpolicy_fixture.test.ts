@@ -3,7 +3,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { valueAndGrad, type Value } from "../../src/index.js";
-import { Array as ConcreteArray } from "../../src/core/values.js";
 import { flatten } from "../../src/pytree/index.js";
 import { Box } from "../../src/envs/spaces.js";
 import { DDPGAgent } from "../../src/agents/ddpg/agent.js";
@@ -12,26 +11,10 @@ import { SACAgent } from "../../src/agents/sac/agent.js";
 import { sacActorLoss, sacAlphaLoss, sacCriticLoss } from "../../src/agents/sac/loss.js";
 import { numpy as np } from "../../src/numpy/index.js";
 import type { MLPParams } from "../../src/nn/index.js";
-import { decodeArray, isEncArray } from "../numpy/helpers.js";
+import { decode, expectClose } from "./fixture_helpers.js";
 
 const fx = JSON.parse(readFileSync(new URL("../fixtures/offpolicy.json", import.meta.url), "utf8"));
 
-function decode(e: unknown): any {
-  if (isEncArray(e)) return decodeArray(e);
-  if (Array.isArray(e)) return e.map(decode);
-  if (e && typeof e === "object") return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, decode(v)]));
-  return e;
-}
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
-
-function expectClose(got: Value, want: Value, rtol: number, atol: number, what: string) {
-  const g = host(got);
-  const w = host(want);
-  expect(g.length, what).toBe(w.length);
-  g.forEach((x, i) => {
-    if (Math.abs(x - w[i]!) > atol + rtol * Math.abs(w[i]!)) expect.fail(`${what}[${i}]: got ${x}, JAX ${w[i]}`);
-  });
-}
 function expectTreeClose(got: unknown, want: unknown, what: string) {
   const [gl] = flatten(got);
   const [wl] = flatten(want);

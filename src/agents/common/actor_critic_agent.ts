@@ -4,7 +4,7 @@
 import type { Value } from "../../core/values.js";
 import type { Space } from "../../envs/spaces.js";
 import type { GradientTransformation } from "../../optim/index.js";
-import { resolveConfig, type Schema } from "./config.js";
+import { checkTraced, resolveConfig, type Schema } from "./config.js";
 import { ActorCriticPolicy, pickOptions, type PolicyOptions, type PolicyState } from "./policy.js";
 import type { Extras, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 
@@ -27,8 +27,7 @@ export abstract class ActorCriticAgent<O extends PolicyOptions> implements OnPol
   readonly pi: ActorCriticPolicy;
 
   constructor(who: string, schema: Schema, traceable: readonly string[], options: Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value>) {
-    for (const k of Object.keys(traced)) if (!traceable.includes(k)) throw new TypeError(`${who}: ${k} cannot be a traced value (only ${traceable.join(", ")})`);
-    this.traced = Object.freeze({ ...traced });
+    this.traced = checkTraced(who, traced, traceable);
     this.options = Object.freeze(resolveConfig<O>(schema, pickOptions(options, schema), who));
     const num = (k: LoopKey, d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);
     this.loop = Object.freeze({ gamma: num("gamma", 0.99), numEnvs: num("numEnvs", 4), numSteps: num("numSteps", 128), totalSteps: num("totalSteps", 500_000) });

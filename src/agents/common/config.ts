@@ -1,3 +1,5 @@
+import type { Value } from "../../core/values.js";
+
 // Config schemas: every option with its default, what it means and what values it takes, so
 // a config is checked (naming the key and the allowed values) before anything is traced, and
 // docs and `--help` are generated from the same table.
@@ -117,4 +119,15 @@ export function resolveConfig<T>(schema: Schema, overrides: Record<string, unkno
 export function schemaTable(schema: Schema): string {
   const rows = Object.entries(schema).map(([k, s]) => `| \`${k}\` | \`${JSON.stringify(s.default)}\` | ${describeAllowed(s)} | ${s.doc} |`);
   return ["| option | default | allowed | meaning |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+/** The keys of `options` the schema knows (a run's config is one flat record; each part takes its own). */
+export function pickOptions(options: Record<string, unknown>, schema: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
+}
+
+/** Swept hyperparameters (traced scalars), frozen, after checking each may be traced. */
+export function checkTraced(who: string, traced: Record<string, Value>, allowed: readonly string[]): Readonly<Record<string, Value>> {
+  for (const k of Object.keys(traced)) if (!allowed.includes(k)) throw new TypeError(`${who}: ${k} cannot be a traced value (only ${allowed.join(", ")})`);
+  return Object.freeze({ ...traced });
 }

@@ -137,6 +137,4 @@ export class ActorCriticPolicy {
 }
 
 /** The options of `schema` present in `options` (keys of other parts of a config are ignored). */
-export function pickOptions(options: Record<string, unknown>, schema: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
-}
+export { pickOptions } from "./config.js";

@@ -13,7 +13,7 @@ import { nn, type MLPParams } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import type { Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { resolveConfig } from "../common/config.js";
+import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import {
   actionBox,
   adamWith,
@@ -50,9 +50,8 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
 
   /** Options: DDPG's schema keys (others, e.g. the loop's, are read for the annealing horizon or ignored); `traced`: swept hyperparameters. */
   constructor(options: Partial<DDPGOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = Object.fromEntries(Object.entries(options).filter(([k]) => k in TD3_SCHEMA));
-    for (const k of Object.keys(traced)) if (!(DDPG_SWEEPABLE as readonly string[]).includes(k)) throw new TypeError(`DDPG: ${k} cannot be a traced value (only ${DDPG_SWEEPABLE.join(", ")})`);
-    this.traced = Object.freeze({ ...traced });
+    const pick = pickOptions(options, TD3_SCHEMA);
+    this.traced = checkTraced("DDPG", traced, DDPG_SWEEPABLE);
     this.options = resolveConfig<DDPGOptions>(TD3_SCHEMA, { ...pick }, "DDPG");
     this.name = this.options.twinQ || this.options.policyDelay > 1 || this.options.targetNoise > 0 ? "TD3" : "DDPG";
     this.loop = Object.freeze(replayLoop(options));

@@ -11,11 +11,11 @@ import { nn, type Module } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { resolveConfig } from "../common/config.js";
+import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
 import { updateTarget } from "../common/target.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
-import { DQN_SCHEMA, type DQNOptions } from "./config.js";
+import { DQN_SCHEMA, DQN_SWEEPABLE, type DQNOptions } from "./config.js";
 import { dqnLoss } from "./loss.js";
 
 export interface QNetParams {
@@ -47,9 +47,8 @@ export class DQNAgent implements OffPolicyAgent<DQNState> {
   readonly #spaces: string;
 
   constructor(options: Partial<DQNOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const own = Object.fromEntries(Object.entries(options).filter(([k]) => k in DQN_SCHEMA));
-    this.options = resolveConfig<DQNOptions>(DQN_SCHEMA, own, "DQN");
-    this.traced = Object.freeze({ ...traced });
+    this.options = resolveConfig<DQNOptions>(DQN_SCHEMA, pickOptions(options, DQN_SCHEMA), "DQN");
+    this.traced = checkTraced("DQN", traced, DQN_SWEEPABLE);
     if (!(actionSpace instanceof Discrete)) throw new TypeError(`DQN: needs Discrete actions, got ${actionSpace} (for Box actions use ddpg, td3 or sac)`);
     if (!(obsSpace instanceof Box)) throw new TypeError(`DQN: needs a Box observation space, got ${obsSpace}`);
     this.numActions = actionSpace.n;

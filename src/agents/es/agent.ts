@@ -9,7 +9,7 @@ import { nn, type Module } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { resolveConfig } from "../common/config.js";
+import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import { initObsStats, obsFeatures } from "../common/obs.js";
 import { ravelPytree } from "../common/ravel.js";
 import type { AgentState, EvolutionAgent, Extras, PopulationFeedback, SampleBatch, TellResult, UpdateContext } from "../types.js";
@@ -43,8 +43,8 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
 
   /** Options are checked against ES_SCHEMA (missing ones take their defaults; other keys are ignored). */
   constructor(options: Partial<ESOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = Object.fromEntries(Object.entries(options).filter(([k]) => k in ES_SCHEMA));
-    for (const k of Object.keys(traced)) if (!TRACEABLE.includes(k)) throw new TypeError(`ES: ${k} cannot be a traced value (only ${TRACEABLE.join(", ")})`);
+    const pick = pickOptions(options, ES_SCHEMA);
+    checkTraced("ES", traced, TRACEABLE);
     this.options = resolveConfig<ESOptions>(ES_SCHEMA, pick, "ES");
     this.traced = Object.freeze({ ...traced });
     this.popSize = this.options.popSize;

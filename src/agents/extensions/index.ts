@@ -2,7 +2,7 @@
 // distillation, with their own networks and optimizer) and symmetry (mirror augmentation and
 // mirror loss). See types.ts for the interface an agent's learner calls.
 import type { Value } from "../../core/values.js";
-import { resolveConfig } from "../common/config.js";
+import { pickOptions, resolveConfig } from "../common/config.js";
 import { RND_SCHEMA, SND_SCHEMA, SYMMETRY_SCHEMA, UNREAL_SCHEMA, type RNDOptions, type SNDOptions, type SymmetryOptions } from "./config.js";
 import { Unreal, type UnrealOptions } from "./unreal.js";
 import { Distillation, type DistillLoop } from "./distill.js";
@@ -19,7 +19,7 @@ export * from "./config.js";
 export { Unreal, pixelControlRewards, pixelControlTargets, bootstrappedReturns, minMaxNormalize, type UnrealOptions, type UnrealState, type UnrealHeads } from "./unreal.js";
 export type { AgentModel } from "./types.js";
 
-const pick = (c: Record<string, unknown>, schema: object) => Object.fromEntries(Object.entries(c).filter(([k]) => k in schema));
+const pick = pickOptions;
 
 /**
  * The extensions a flat config asks for: RND when it has RND's keys (SND when it also has

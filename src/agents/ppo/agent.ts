@@ -8,7 +8,7 @@ import { Categorical, Normal, TanhNormal } from "../../distributions/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
 import { initStats, updateStats, type RunningStats } from "../../envs/wrappers/running_stats.js";
 import type { GradientTransformation } from "../../optim/index.js";
-import { resolveConfig } from "../common/config.js";
+import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import { actorCritic, flattenObs, pixelFrames, type ActorCritic, type ActorCriticParams } from "../common/networks.js";
 import { random } from "../../random/index.js";
 import { TWO_CRITIC_SCHEMA, type TwoCriticOptions } from "../extensions/config.js";
@@ -71,9 +71,8 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     traced: Record<string, Value> = {},
     extensions: readonly Extension[] = [],
   ) {
-    const pick = (schema: object) => Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
-    for (const k of Object.keys(traced)) if (!TRACEABLE.includes(k)) throw new TypeError(`PPO: ${k} cannot be a traced value (only ${TRACEABLE.join(", ")})`);
-    this.traced = Object.freeze({ ...traced });
+    const pick = (schema: object) => pickOptions(options, schema);
+    this.traced = checkTraced("PPO", traced, TRACEABLE);
     this.options = Object.freeze({ ...resolveConfig<PPOAgentOptions>(PPO_AGENT_SCHEMA, pick(PPO_AGENT_SCHEMA), "PPO"), ...pickTraced(traced, PPO_AGENT_SCHEMA) });
     this.learner = Object.freeze(resolveConfig<PPOLearnerOptions>(PPO_LEARNER_SCHEMA, pick(PPO_LEARNER_SCHEMA), "PPO"));
     const num = (k: LoopKey, d: number) => (typeof options[k] === "number" ? (options[k] as number) : d);

@@ -11,7 +11,7 @@ import { numpy as np } from "../../numpy/index.js";
 import { random } from "../../random/index.js";
 import { Discrete, type Space } from "../../envs/spaces.js";
 import type { GradientTransformation } from "../../optim/index.js";
-import { resolveConfig } from "../common/config.js";
+import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import type { AgentState, Extras, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { QLEARNING_SCHEMA, type QLearningOptions } from "./config.js";
 import { makeGrid, type Grid } from "./grid.js";
@@ -41,9 +41,8 @@ export class QLearningAgent implements OnPolicyAgent<QLearningState> {
 
   /** Options are checked against QLEARNING_SCHEMA (other keys are ignored); gamma and numEnvs come from the loop's options. */
   constructor(options: Partial<QLearningOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = Object.fromEntries(Object.entries(options).filter(([k]) => k in QLEARNING_SCHEMA));
-    for (const k of Object.keys(traced)) if (k !== "lr" && k !== "gamma") throw new TypeError(`QLearning: ${k} cannot be a traced value (only lr, gamma)`);
-    this.traced = Object.freeze({ ...traced });
+    const pick = pickOptions(options, QLEARNING_SCHEMA);
+    this.traced = checkTraced("QLearning", traced, ["lr", "gamma"]);
     this.options = resolveConfig<QLearningOptions>(QLEARNING_SCHEMA, pick, "QLearning");
     this.loop = Object.freeze({
       gamma: traced.gamma ?? (typeof options.gamma === "number" ? options.gamma : 0.99),

@@ -13,7 +13,7 @@ import { nn, type MLPParams } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import type { Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { resolveConfig } from "../common/config.js";
+import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import {
   actionBox,
   adamWith,
@@ -51,9 +51,8 @@ export class SACAgent implements OffPolicyAgent<SACState> {
   readonly #actorNet: ReturnType<typeof nn.MLP>;
 
   constructor(options: Partial<SACOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = Object.fromEntries(Object.entries(options).filter(([k]) => k in SAC_SCHEMA));
-    for (const k of Object.keys(traced)) if (!(SAC_SWEEPABLE as readonly string[]).includes(k)) throw new TypeError(`SAC: ${k} cannot be a traced value (only ${SAC_SWEEPABLE.join(", ")})`);
-    this.traced = Object.freeze({ ...traced });
+    const pick = pickOptions(options, SAC_SCHEMA);
+    this.traced = checkTraced("SAC", traced, SAC_SWEEPABLE);
     this.options = resolveConfig<SACOptions>(SAC_SCHEMA, pick, "SAC");
     if (!(this.options.logStdMin < this.options.logStdMax)) throw new TypeError(`SAC: logStdMin = ${this.options.logStdMin} must be less than logStdMax = ${this.options.logStdMax}`);
     this.loop = Object.freeze(replayLoop(options));
