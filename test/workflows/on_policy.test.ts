@@ -80,6 +80,16 @@ describe("OnPolicyWorkflow", () => {
     expect(host(s.counters.iterations)).toEqual([0]);
   });
 
+  it("folded iterations (stepMany, one call) equal single steps, and the logger still gets every iteration", async () => {
+    const logged: [number, number][] = [];
+    const folded = await wf.learn(wf.setup(2), { iterations: 3, fold: 3, evalEvery: 0, logger: { log: (step, m) => void logged.push([step, m.iteration!]) } });
+    const stepped = await run(2, 3);
+    expect(logged).toEqual([[128, 1], [256, 2], [384, 3]]);
+    expect(host(folded.counters.envSteps)).toEqual([384]);
+    const [a, b] = [paramLeaves(folded).flat(), paramLeaves(stepped).flat()];
+    a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(x))));
+  });
+
   it("learn: budget by totalSteps, onIteration and logger see every iteration, evaluation at the end", async () => {
     const seen: number[] = [];
     const logged: [number, Record<string, number>][] = [];
