@@ -11,6 +11,9 @@ import { numpy as np } from "../../numpy/index.js";
 import { random } from "../../random/index.js";
 import { nn, type DenseParams, type Module } from "../../nn/index.js";
 import { frameShape, pixelFrames } from "../common/networks.js";
+import type { UnrealOptions } from "./config.js";
+
+export type { UnrealOptions };
 import type { Trajectory } from "../types.js";
 import type { AgentModel, Extension, ExtensionSpaces, Metrics } from "./types.js";
 
@@ -79,19 +82,6 @@ export function minMaxNormalize(x: Value, lo: Value | number, hi: Value | number
  * - value replay (`vrWeight`): the value head regressed to n-step returns on replayed frames.
  * Nothing is learned until the replay holds `initObsSteps` steps.
  */
-export interface UnrealOptions {
-  pixelControl: boolean;
-  pcWeight: number;
-  rpWeight: number;
-  vrWeight: number;
-  replayLength: number;
-  initObsSteps: number;
-  normPixelReward: boolean;
-  pcCellSize: number;
-  auxNSteps: number;
-  auxSequences: number;
-  auxGamma: number;
-}
 
 export interface UnrealState {
   /** Replay ring, time-major [L, B, ...]. */
