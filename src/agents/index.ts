@@ -21,6 +21,7 @@ export type {
   LossDict,
   Counters,
   UpdateContext,
+  DeviceAxis,
   UpdateResult,
   OptStates,
   Learner,

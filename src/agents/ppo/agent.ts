@@ -13,7 +13,7 @@ import { actorCritic, flattenObs, pixelFrames, type ActorCritic, type ActorCriti
 import { random } from "../../random/index.js";
 import { TWO_CRITIC_SCHEMA, type TwoCriticOptions } from "../extensions/config.js";
 import type { Extension, ExtensionStates } from "../extensions/types.js";
-import type { AgentState, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
+import type { AgentState, DeviceAxis, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, type PPOAgentOptions, type PPOLearnerOptions } from "./config.js";
 import { ppoLoss, valueLoss } from "./loss.js";
 import { ppoOptimizer, ppoUpdate, type PPOLoop } from "./update.js";
@@ -218,7 +218,7 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   }
 
   /** PPO's loss; batch.extras carries logProb and value from the rollout, and advantages and targets from GAE. */
-  loss(state: PPOState, batch: FullSampleBatch, key: Value): LossDict {
+  loss(state: PPOState, batch: FullSampleBatch, key: Value, devices?: DeviceAxis): LossDict {
     // Extensions may extend the minibatch (symmetry's mirrored samples) and add loss terms.
     const originalSize = (batch.obs as Value).shape[0]!;
     for (const e of this.extensions) if (e.augment) batch = e.augment(batch);
@@ -227,7 +227,7 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     const ex = batch.extras;
     const o = this.options;
     const entropy = pi instanceof TanhNormal ? pi.entropy(key) : pi.entropy();
-    const hyper = { ...o, valueClipEps: o.valueClipEps ?? o.clipEps };
+    const hyper = { ...o, valueClipEps: o.valueClipEps ?? o.clipEps, axisName: devices?.axisName };
     const terms: LossDict = { ...ppoLoss({ logProb: this.#logProb(pi, batch.actions), oldLogProb: ex.logProb, advantages: ex.advantages, values, oldValues: ex.value, targets: ex.targets, entropy }, hyper) };
     if (this.twoCritic) {
       // The intrinsic critic's loss, clipped the same way, weighted as the extrinsic one.
