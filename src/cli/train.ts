@@ -150,6 +150,8 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     if (overrides.foldIterations === undefined) overrides.foldIterations = overrides.evalEvery;
     sync = 2 * (overrides.evalEvery as number);
   }
+  // Too many devices, or sizes numDevices does not divide: said before a run directory exists.
+  if ((config.numDevices ?? 1) > 1) buildWorkflow({ ...config }).checkDevices();
   const seeds = f.seeds as number[] | undefined;
   const sweep = f.sweep !== undefined ? parseSweep(f.sweep as string, algo) : undefined;
   if (sweep) for (const v of sweep.values) checkConfig({ ...overrides, [sweep.key]: v }, `--sweep ${sweep.key}=${v}`);

@@ -2,7 +2,7 @@
 // 2 and 4 devices (replicas identical, counters global and equal to the per-device rollouts
 // replayed one by one), folded steps, checkpoint → resume identical to an uninterrupted run,
 // a DQN iteration with per-device replay buffers, ES on N devices = ES on one, and the errors.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ import type { EvolutionState } from "../../src/workflows/evolution.js";
 import { rollout } from "../../src/workflows/rollout.js";
 import { DEVICE_AXIS, type Metrics, type Workflow, type WorkflowState } from "../../src/workflows/workflow.js";
 import { hasRuntime } from "../../src/xla/index.js";
+import { runCli } from "../../src/cli/run.js";
 
 const run = hasRuntime() && process.env.XLA_TS_BACKEND !== "ref" && xlaRuntime().devices.length >= 4;
 const host = (v: unknown) => [...(v as ConcreteArray).dataSync()].map(Number);
@@ -113,6 +114,19 @@ describe.runIf(run)("data-parallel workflows", () => {
       const p = leaves(s.agentState).flat();
       ref.p.flat().forEach((x, i) => expect(Math.abs(x - p[i]!)).toBeLessThan(1e-6 * (1 + Math.abs(x))));
     }
+  });
+
+  it("the CLI: train ppo numDevices=2 writes metrics and a checkpoint that eval reads; --seeds is refused", async () => {
+    let out = "";
+    const io = { out: (t: string) => void (out += t + "\n"), err: (t: string) => void (out += t + "\n"), progress: { write: () => true } };
+    const args = ["train", "ppo", "--env", "CartPole-v1", "numDevices=2", "numEnvs=4", "numSteps=16", "epochs=1", "numMinibatches=1", "totalSteps=192", "hiddenSizes=[8]"];
+    expect(await runCli([...args, "--runs-dir", dir, "--name", "cli", "--quiet", "--no-video", "--no-plots"], io)).toBe(0);
+    const lines = readFileSync(join(dir, "cli", "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>);
+    expect(lines.map((l) => l.envSteps)).toEqual([64, 128, 192]);
+    expect(existsSync(join(dir, "cli", "checkpoints", "step_000000192.safetensors"))).toBe(true);
+    expect(await runCli(["eval", join(dir, "cli"), "--json"], io)).toBe(0);
+    expect(await runCli([...args, "--seeds", "0,1", "--runs-dir", dir], io)).toBe(2);
+    expect(out).toMatch(/numDevices = 2 cannot be combined with several seeds/);
   });
 
   it("errors name the option: indivisible sizes, too many devices, several seeds", async () => {
