@@ -82,13 +82,11 @@ function offPolicyCase(algo: string, env: string, extra: Record<string, unknown>
 }
 
 describe.runIf(run)("data-parallel update = single-device update on the global batch", () => {
-  it("PPO (epochs 2, numMinibatches 1, advantages standardized over the global batch) on 2 and 4 devices", () => {
+  it("PPO (epochs 2, numMinibatches 1, advantages standardized over the global batch) on 4 devices", () => {
     const c = onPolicyCase("ppo", { epochs: 2, numMinibatches: 1 });
-    for (const n of [2, 4]) {
-      const { diff, scale } = compare(c.learner, c.state, c.opt, c.batch, shardEnvs, n);
-      expect(scale).toBeGreaterThan(0.1);
-      expect(diff, `${n} devices`).toBeLessThan(2e-5);
-    }
+    const { diff, scale } = compare(c.learner, c.state, c.opt, c.batch, shardEnvs, 4);
+    expect(scale).toBeGreaterThan(0.1);
+    expect(diff).toBeLessThan(2e-5);
   });
 
   it("A2C (RMSprop, advantages standardized) on 2 devices", () => {
