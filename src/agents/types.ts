@@ -105,6 +105,11 @@ export interface Agent<S extends AgentState = AgentState> {
    * (logProb, value). `envSteps` (the run's counter) drives exploration schedules (ε-greedy).
    */
   computeActions(state: S, batch: SampleBatch, key: Value, envSteps?: Value): [Value, Extras];
+  /**
+   * Why this agent cannot train data-parallel (numDevices > 1), if it cannot: workflows refuse
+   * with this reason before compiling anything. Undefined: it can.
+   */
+  readonly dataParallelUnsupported?: string;
   /** Greedy actions (the policy's mode), for evaluation. */
   evaluateActions(state: S, batch: SampleBatch, key: Value): [Value, Extras];
   /**

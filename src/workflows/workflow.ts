@@ -250,10 +250,13 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     return f(state);
   }
 
-  /** Throws unless the runtime has numDevices devices (checked before the first data-parallel step). */
+  /** Throws unless the agent can train data-parallel and the runtime has numDevices devices (checked before the first data-parallel step). */
   checkDevices(): void {
     const n = this.numDevices;
-    if (n === 1 || backendName() !== "xla") return;
+    if (n === 1) return;
+    const why = this.agent.dataParallelUnsupported;
+    if (why !== undefined) throw new TypeError(`${this.agent.name}: numDevices > 1 is not supported: ${why}`);
+    if (backendName() !== "xla") return;
     const have = xlaRuntime().devices.length;
     if (have < n)
       throw new RangeError(

@@ -136,5 +136,10 @@ describe.runIf(run)("data-parallel workflows", () => {
     const many = buildWorkflow({ ...PPO, numEnvs: 16, numDevices: 16 });
     expect(() => many.step(many.setup(0))).toThrow(/numDevices = 16 but the runtime has 4 devices.*cpu_device_count/);
     await expect(trainMany({ ...PPO, numDevices: 2 }, [0, 1])).rejects.toThrow(/numDevices = 2 is not supported with several seeds/);
+    // Learners whose state would drift apart across replicas refuse before anything compiles.
+    const rnd = buildWorkflow({ algo: "ppo-rnd", env: "CartPole-v1", numEnvs: 2, numSteps: 4, numDevices: 2 });
+    expect(() => rnd.checkDevices()).toThrow(/PPO: numDevices > 1 is not supported: the rnd extension's normalizers/i);
+    const q = buildWorkflow({ algo: "qlearning", env: "MountainCar-v0", numEnvs: 2, numSteps: 4, numDevices: 2 });
+    expect(() => q.step(q.setup(0))).toThrow(/QLearning: numDevices > 1 is not supported: the tabular update/);
   });
 });

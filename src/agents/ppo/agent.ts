@@ -41,6 +41,8 @@ type Policy = Categorical | Normal | TanhNormal;
 
 export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly name = "PPO";
+  /** Extensions keep per-sample normalizers and their own optimizers, not synchronized across devices. */
+  readonly dataParallelUnsupported: string | undefined;
   readonly options: PPOAgentOptions;
   readonly learner: PPOLearnerOptions;
   /** The rollout's shape and budget (for minibatch sizes and the learning-rate schedule). */
@@ -93,6 +95,9 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     const names = extensions.map((e) => e.name);
     if (new Set(names).size !== names.length) throw new TypeError(`PPO: two extensions share a name (${names.join(", ")})`);
     this.extensions = Object.freeze([...extensions]);
+    this.dataParallelUnsupported = extensions.length
+      ? `the ${extensions.map((e) => e.name).join(", ")} extension's normalizers and optimizer are per-device; use numDevices = 1`
+      : undefined;
     this.twoCritic = extensions.some((e) => e.intrinsicRewards) ? resolveConfig<TwoCriticOptions>(TWO_CRITIC_SCHEMA, pick(TWO_CRITIC_SCHEMA), "PPO") : null;
     if (this.options.torso !== "mlp" && this.options.normalizeObs) throw new TypeError(`PPO: normalizeObs applies to the mlp torso only (torso = "${this.options.torso}" scales pixels to [0, 1))`);
     this.net = actorCritic(this.actionDim, { ...this.options, valueHeads: this.twoCritic ? 2 : 1 });

@@ -49,8 +49,7 @@ export function ppoOptimizer(agent: PPOAgent): GradientTransformation {
 export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<PPOState> {
   const l = agent.learner;
   // Extensions keep per-sample normalizers and their own optimizers, not synchronized across devices.
-  if (ctx.devices && agent.extensions.length)
-    throw new TypeError(`PPO: the ${agent.extensions.map((e) => e.name).join(", ")} extension does not support numDevices > 1 (its normalizers and optimizer are per-device); use numDevices = 1`);
+  if (ctx.devices && agent.dataParallelUnsupported !== undefined) throw new TypeError(`PPO: numDevices > 1 is not supported: ${agent.dataParallelUnsupported}`);
   const optimizer = deviceOptimizer(ppoOptimizer(agent), ctx.devices);
   const scale = agent.h("rewardScale");
   const rewards = typeof scale === "number" && scale === 1 ? traj.rewards : np.multiply(traj.rewards, scale);
