@@ -39,7 +39,7 @@ function stepPerReplica<S extends WorkflowState>(wf: Workflow<S>, s: S): [Metric
 describe.runIf(run)("data-parallel workflows", () => {
   it("PPO on 4 devices: replicas stay identical; counters are global and equal the per-device rollouts replayed", () => {
     const n = 4;
-    const wf = buildWorkflow({ ...PPO, numDevices: n }) as OnPolicyWorkflow;
+    const wf = buildWorkflow({ ...PPO, numDevices: n, normalizeObs: true }) as OnPolicyWorkflow;
     const s0 = wf.setup(0);
     // Per-device parts carry the device axis; the agent state is one device's (what eval reads).
     expect(s0.obs.shape).toEqual([n, 8 / n, 4]);
@@ -53,12 +53,17 @@ describe.runIf(run)("data-parallel workflows", () => {
       rollout(wf.env, wf.agent, st.agentState, { envState: map((x: Value) => np.take(x, d, 0), st.envState), obs: np.take(st.obs, d, 0) }, random.foldIn(ks.get(1), d), 16)[0],
     );
     let episodes = 0;
-    for (let d = 0; d < n; d++) episodes += host(roll(s0, np.array(d, "int32")).extras.returnedEpisode).reduce((a, b) => a + b, 0);
+    const obsSum = [0, 0, 0, 0];
+    for (let d = 0; d < n; d++) {
+      const traj = roll(s0, np.array(d, "int32"));
+      episodes += host(traj.extras.returnedEpisode).reduce((a, b) => a + b, 0);
+      host(traj.obs).forEach((x, i) => (obsSum[i % 4]! += x));
+    }
     expect(episodes).toBeGreaterThan(0);
 
     const [m, s1] = stepPerReplica(wf, s0);
     const p = leaves(s1.agentState.params);
-    for (const leaf of p) {
+    for (const leaf of [...p, ...leaves(s1.agentState.obsNorm)]) {
       const k = leaf.length / n;
       for (let d = 1; d < n; d++) expect(leaf.slice(d * k, (d + 1) * k)).toEqual(leaf.slice(0, k));
     }
@@ -66,6 +71,10 @@ describe.runIf(run)("data-parallel workflows", () => {
     expect(host(s1.counters.updates)).toEqual(Array(n).fill(2 * 2));
     expect(host(s1.counters.episodes)).toEqual(Array(n).fill(episodes));
     expect(new Set(host(m["loss/total"])).size).toBe(1);
+    // The observation normalizer saw every device's 8 × 16 observations (plus its initial 1e-4).
+    const norm = s1.agentState.obsNorm as { count: Value; mean: Value };
+    host(norm.count).forEach((c) => expect(c).toBeCloseTo(128, 3));
+    host(norm.mean).forEach((x, i) => expect(x).toBeCloseTo(obsSum[i % 4]! / 128, 4));
     // And the host step (device 0's replicated parts) equals replica 0.
     const [, t1] = wf.step(s0);
     expect(leaves(t1.agentState.params)).toEqual(p.map((l) => l.slice(0, l.length / n)));
