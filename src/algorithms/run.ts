@@ -120,6 +120,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     dir.markStatus("running", { name: nodePath.basename(dir.path), algo: config.algo, env: config.env, seeds: [config.seed], command: opts.command, pid: process.pid });
   }
   const wf = buildWorkflow({ ...config });
+  wf.checkDevices(); // numDevices > the runtime's devices: say so before compiling anything
   const label = `${wf.name} ${config.env}`;
   const totalSteps = wf.numIterations * wf.stepsPerIteration;
 

@@ -13,7 +13,7 @@ import { ActorCriticPolicy, type PolicyDist } from "../common/policy.js";
 import { random } from "../../random/index.js";
 import { TWO_CRITIC_SCHEMA, type TwoCriticOptions } from "../extensions/config.js";
 import type { Extension, ExtensionStates } from "../extensions/types.js";
-import type { AgentState, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
+import type { AgentState, DeviceAxis, Extras, FullSampleBatch, LossDict, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, type PPOAgentOptions, type PPOLearnerOptions } from "./config.js";
 import { ppoLoss, valueLoss } from "./loss.js";
 import { ppoOptimizer, ppoUpdate, type PPOLoop } from "./update.js";
@@ -39,6 +39,8 @@ type LoopKey = "gamma" | "numEnvs" | "numSteps" | "totalSteps";
 
 export class PPOAgent implements OnPolicyAgent<PPOState> {
   readonly name = "PPO";
+  /** Extensions keep per-sample normalizers and their own optimizers, not synchronized across devices. */
+  readonly dataParallelUnsupported: string | undefined;
   readonly options: PPOAgentOptions;
   readonly learner: PPOLearnerOptions;
   /** The rollout's shape and budget (for minibatch sizes and the learning-rate schedule). */
@@ -81,6 +83,9 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     const names = extensions.map((e) => e.name);
     if (new Set(names).size !== names.length) throw new TypeError(`PPO: two extensions share a name (${names.join(", ")})`);
     this.extensions = Object.freeze([...extensions]);
+    this.dataParallelUnsupported = extensions.length
+      ? `the ${extensions.map((e) => e.name).join(", ")} extension's normalizers and optimizer are per-device; use numDevices = 1`
+      : undefined;
     this.twoCritic = extensions.some((e) => e.intrinsicRewards) ? resolveConfig<TwoCriticOptions>(TWO_CRITIC_SCHEMA, pick(TWO_CRITIC_SCHEMA), "PPO") : null;
     this.pi = new ActorCriticPolicy("PPO", this.options, obsSpace, actionSpace, this.twoCritic ? 2 : 1);
     this.discrete = this.pi.discrete;
@@ -178,7 +183,7 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
   }
 
   /** PPO's loss; batch.extras carries logProb and value from the rollout, and advantages and targets from GAE. */
-  loss(state: PPOState, batch: FullSampleBatch, key: Value): LossDict {
+  loss(state: PPOState, batch: FullSampleBatch, key: Value, devices?: DeviceAxis): LossDict {
     // Extensions may extend the minibatch (symmetry's mirrored samples) and add loss terms.
     const originalSize = (batch.obs as Value).shape[0]!;
     for (const e of this.extensions) if (e.augment) batch = e.augment(batch);
@@ -187,7 +192,7 @@ export class PPOAgent implements OnPolicyAgent<PPOState> {
     const ex = batch.extras;
     const o = this.options;
     const entropy = this.pi.entropy(pi, key);
-    const hyper = { ...o, valueClipEps: o.valueClipEps ?? o.clipEps };
+    const hyper = { ...o, valueClipEps: o.valueClipEps ?? o.clipEps, axisName: devices?.axisName };
     const terms: LossDict = { ...ppoLoss({ logProb: this.pi.logProb(pi, batch.actions), oldLogProb: ex.logProb, advantages: ex.advantages, values, oldValues: ex.value, targets: ex.targets, entropy }, hyper) };
     if (this.twoCritic) {
       // The intrinsic critic's loss, clipped the same way, weighted as the extrinsic one.

@@ -32,6 +32,8 @@ export interface QLearningLoop {
 
 export class QLearningAgent implements OnPolicyAgent<QLearningState> {
   readonly name = "QLearning";
+  /** A table moved by each device's own visits would drift apart across replicas. */
+  readonly dataParallelUnsupported = "the tabular update has no gradients to average; use numDevices = 1";
   readonly options: QLearningOptions;
   readonly loop: QLearningLoop;
   readonly grid: Grid;
@@ -121,6 +123,7 @@ export class QLearningAgent implements OnPolicyAgent<QLearningState> {
   }
 
   update(state: QLearningState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<QLearningState> {
+    if (ctx.devices) throw new TypeError(`Q-learning: numDevices > 1 is not supported: ${this.dataParallelUnsupported}`);
     const T = traj.rewards.shape[0]!;
     const [table, td] = lax.scan(
       (tab: Value, x: { obs: Value; actions: Value; rewards: Value; nextObs: Value; terminated: Value }): [Value, Value] => this.tabularStep(tab, x),
