@@ -1,7 +1,7 @@
 // Elementwise primitives: unary math, binary arithmetic, comparisons, logic and bit ops.
 // Operands must already agree in shape and dtype; numpy broadcasts and promotes before here.
 import { ShapedArray } from "../core/aval.js";
-import { definePrimitive, type Primitive } from "../core/primitive.js";
+import { definePrimitive, type NoParams, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
@@ -62,8 +62,8 @@ interface UnaryDef {
   outDtype?: (d: DType) => DType;
 }
 
-function defUnary(name: string, def: UnaryDef): Primitive {
-  return definePrimitive({
+function defUnary(name: string, def: UnaryDef): Primitive<NoParams> {
+  return definePrimitive<NoParams>({
     name,
     abstractEval(avals) {
       checkArity(name, avals, 1);
@@ -146,11 +146,11 @@ interface BinaryDef {
   fn: (a: number, b: number, d: DType) => number;
   big?: (a: bigint, b: bigint) => bigint;
   /** Emits the op itself (for ops that need attributes or a composite lowering). */
-  lower?: Primitive["lower"];
+  lower?: Primitive<NoParams>["lower"];
 }
 
-function defBinary(name: string, def: BinaryDef): Primitive {
-  return definePrimitive({
+function defBinary(name: string, def: BinaryDef): Primitive<NoParams> {
+  return definePrimitive<NoParams>({
     name,
     abstractEval(avals) {
       checkArity(name, avals, 2);
@@ -224,7 +224,7 @@ export const rem = defBinary("rem", {
 });
 export const pow = defBinary("pow", { mlir: "stablehlo.power", cls: "num", fn: (a, b, d) => (isIntD(d) ? intPow(a, b, d) : Math.pow(a, b)) });
 // The CPU plugin's maximum/minimum may drop NaNs (fast min/max); NaN propagation is made explicit.
-function nanPropagating(mlir: string): Primitive["lower"] {
+function nanPropagating(mlir: string): Primitive<NoParams>["lower"] {
   return (ctx, [x, y], ins, [o]) => {
     const m = ctx.op1(mlir, [x!, y!], ins, o!);
     if (compareType(ins[0]!.dtype) !== "FLOAT") return [m];
@@ -294,8 +294,8 @@ const CMP: Record<ComparisonDirection, (a: number, b: number) => boolean> = {
   GE: (a, b) => a >= b,
 };
 
-function defCompare(name: string, dir: ComparisonDirection): Primitive {
-  return definePrimitive({
+function defCompare(name: string, dir: ComparisonDirection): Primitive<NoParams> {
+  return definePrimitive<NoParams>({
     name,
     abstractEval(avals) {
       checkArity(name, avals, 2);
@@ -338,7 +338,7 @@ export const ge = defCompare("ge", "GE");
 
 // --- select, clamp ----------------------------------------------------------------------
 
-export const select = definePrimitive({
+export const select = definePrimitive<NoParams>({
   name: "select",
   abstractEval(avals) {
     checkArity("select", avals, 3);
@@ -363,7 +363,7 @@ export const select = definePrimitive({
 });
 
 /** clamp(lo, x, hi), operands of equal shape (numpy broadcasts scalars first). */
-export const clamp = definePrimitive({
+export const clamp = definePrimitive<NoParams>({
   name: "clamp",
   abstractEval(avals) {
     checkArity("clamp", avals, 3);
@@ -390,8 +390,8 @@ function clampRef(lo: HostArray, x: HostArray, hi: HostArray, o: ShapedArray): H
 
 // --- the lax face ---------------------------------------------------------------------------
 
-const u = (p: Primitive) => (x: Value) => bind1(p, [x]);
-const b = (p: Primitive) => (x: Value, y: Value) => bind1(p, [x, y]);
+const u = (p: Primitive<NoParams>) => (x: Value) => bind1(p, [x]);
+const b = (p: Primitive<NoParams>) => (x: Value, y: Value) => bind1(p, [x, y]);
 
 export const lax = {
   neg: u(neg),
