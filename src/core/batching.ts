@@ -1,5 +1,6 @@
 // vmap as an IR interpreter: trace f on one example, then evaluate its equations forward
 // with batched values, each primitive's batching rule saying where the batch axis goes.
+import type { Fn } from "./fn.js";
 import { ShapedArray } from "./aval.js";
 import { Jaxpr, Literal, Var, type Atom } from "./ir.js";
 import { getPrimitive } from "./primitive.js";
@@ -94,7 +95,7 @@ export interface VmapOptions {
   axisSize?: number;
 }
 
-export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
   const name = f.name || "anonymous";
   return ((...args: unknown[]) => {
     const inSpec = opts.inAxes === undefined ? 0 : opts.inAxes;

@@ -148,7 +148,7 @@ function asValue(l: unknown, fn: string, what: string): Value {
  * `[primalsOut, tangentsOut] = jvp(f, primals, tangents)`: f's outputs and their directional
  * derivative along `tangents` (same tree as `primals`; tangents of integer leaves are ignored).
  */
-export function jvp<Out>(f: (...args: any[]) => Out, primals: readonly unknown[], tangents: readonly unknown[]): [Out, Out] {
+export function jvp<Out>(f: { fn(...args: unknown[]): Out }["fn"], primals: readonly unknown[], tangents: readonly unknown[]): [Out, Out] {
   const [pl, inTree] = flatten([...primals]);
   const [tl, tTree] = flatten([...tangents]);
   if (!tTree.equals(inTree)) throw new TypeError(`jvp: the tangents' structure ${tTree} differs from the primals' ${inTree}`);
@@ -221,7 +221,7 @@ function argnumList(opts: GradOptions, nargs: number, fn: string): number[] {
 }
 
 /** f with only the argnums arguments free; checks they are float. */
-function restrict(f: (...args: any[]) => unknown, args: unknown[], nums: number[], fn: string) {
+function restrict(f: Fn, args: unknown[], nums: number[], fn: string) {
   const diff = nums.map((n) => args[n]);
   const [leaves, inTree] = flatten(diff);
   const vals = leaves.map((l) => asValue(l, fn, "argument"));

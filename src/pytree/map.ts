@@ -19,6 +19,13 @@ function restLeaves(fn: string, td: TreeDef, rest: readonly unknown[], isLeaf: I
 }
 
 /**
+ * A function of leaves. A tree's leaves have no one type here (arrays, numbers, …), so they are
+ * `unknown`; the parameters are compared bivariantly (a method's signature), so a function written
+ * for the leaves it will see (`(x: Value) => …`) is accepted.
+ */
+export type LeafFn<Args extends unknown[]> = { f(...args: Args): unknown }["f"];
+
+/**
  * A tree of the first tree's structure whose leaves are `f(leaf, ...leavesOfRest)`. The
  * other trees must have exactly the same structure (static values included). Static
  * values, `null` and `undefined` are kept, not passed to `f`.
@@ -26,7 +33,7 @@ function restLeaves(fn: string, td: TreeDef, rest: readonly unknown[], isLeaf: I
  * The result type defaults to the input type (the common case of a map from arrays to
  * arrays); give `R` when the leaves change type.
  */
-export function map<T, R = T>(f: (leaf: any, ...rest: any[]) => unknown, tree: T, ...rest: unknown[]): R {
+export function map<T, R = T>(f: LeafFn<[leaf: unknown, ...rest: unknown[]]>, tree: T, ...rest: unknown[]): R {
   const [ls, td] = flatten(tree);
   if (rest.length === 0) return td.unflatten(ls.map((l) => f(l))) as R;
   const others = restLeaves("tree.map", td, rest, undefined);
@@ -36,7 +43,7 @@ export function map<T, R = T>(f: (leaf: any, ...rest: any[]) => unknown, tree: T
 
 /** Like `map`, with the path of each leaf (keys and indices from the root) as the first argument. */
 export function mapWithPath<T, R = T>(
-  f: (path: KeyPath, leaf: any, ...rest: any[]) => unknown,
+  f: LeafFn<[path: KeyPath, leaf: unknown, ...rest: unknown[]]>,
   tree: T,
   ...rest: unknown[]
 ): R {
@@ -48,7 +55,7 @@ export function mapWithPath<T, R = T>(
 }
 
 /** Folds `f` over the leaves in flattening order, starting from `init`. */
-export function treeReduce<A>(f: (acc: A, leaf: any) => A, tree: unknown, init: A, isLeaf?: IsLeaf): A {
+export function treeReduce<A>(f: { f(acc: A, leaf: unknown): A }["f"], tree: unknown, init: A, isLeaf?: IsLeaf): A {
   let acc = init;
   for (const l of flatten(tree, isLeaf)[0]) acc = f(acc, l);
   return acc;
