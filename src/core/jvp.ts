@@ -61,6 +61,7 @@ interface WhileLike {
 
 /** jvp of a while loop: a while over (carry, tangents of the float carries). */
 function jvpWhile(e: Eqn, ins: readonly Value[], tins: readonly T[]): [Value[], T[]] {
+  // The params of a `while` equation (core cannot import lax's WhileParams; the caller dispatches on the name).
   const { condJaxpr, bodyJaxpr, condNConsts: nc, bodyNConsts: nb } = e.params as unknown as WhileLike;
   const cc = ins.slice(0, nc);
   const bc = ins.slice(nc, nc + nb);

@@ -24,14 +24,14 @@ function mapHost(inputs: HostArray[], o: ShapedArray, fn: (xs: number[], d: DTyp
   }
   const half = inputs.some((h) => h.aval.dtype === "float16" || h.aval.dtype === "bfloat16");
   const ins: ArrayLike<number>[] = inputs.map((h) =>
-    half || h.aval.dtype === "int64" ? toNumbers(h) : (h.data as unknown as ArrayLike<number>),
+    half || h.aval.dtype === "int64" ? toNumbers(h) : (h.data as ArrayLike<number>),
   );
   if (half || o.dtype === "float16" || o.dtype === "bfloat16" || o.dtype === "int64") {
     const vals = new Float64Array(n);
     for (let i = 0; i < n; i++) vals[i] = fn(ins.map((a) => a[i]!), d0);
     return fromNumbers(vals, o.shape, o.dtype, o.weakType);
   }
-  const r = res.data as unknown as { [i: number]: number };
+  const r = res.data as { [i: number]: number };
   if (ins.length === 1) {
     const a = ins[0]!;
     const xs = [0];
@@ -354,9 +354,9 @@ export const select = definePrimitive<NoParams>({
   ref([p, t, f], _p, [o]) {
     const r = newHost(o!);
     const pd = p!.data;
-    const rd = r.data as unknown as TypedArray & { [i: number]: number | bigint };
-    const td = t!.data as unknown as { [i: number]: number | bigint };
-    const fd = f!.data as unknown as { [i: number]: number | bigint };
+    const rd = r.data as TypedArray & { [i: number]: number | bigint };
+    const td = t!.data as { [i: number]: number | bigint };
+    const fd = f!.data as { [i: number]: number | bigint };
     for (let i = 0; i < o!.size; i++) rd[i] = pd[i] ? td[i]! : fd[i]!;
     return [r];
   },

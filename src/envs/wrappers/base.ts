@@ -35,6 +35,7 @@ export abstract class Wrapper<S = unknown, P = unknown, IS = unknown> implements
   }
   /** The inner environment's state inside this wrapper's state. */
   innerState(state: S): IS {
+    // S is Wrapped<IS, F> by construction; it stays a free parameter so subclasses name their states.
     return (state as unknown as { inner: IS }).inner;
   }
   render(state: S, params?: P): Value {
