@@ -1,13 +1,12 @@
 // A missing primitive rule is a compile error. This file is type-checked by `npm run typecheck`
 // (tsconfig includes test/): every `@ts-expect-error` below must meet an error, or tsc fails
-// ("Unused '@ts-expect-error' directive"). The runtime checks of defineRules are tested as well.
+// ("Unused '@ts-expect-error' directive"). The runtime checks of defineRules are tested as well;
+// bind's params check is in primitive_types.test.ts.
 import { describe, expect, it } from "vitest";
 import { definePrimitive, defineRules, type NoParams, type Rules, type RulesOf } from "../../src/core/primitive.js";
-import { bind1 } from "../../src/core/trace.js";
 import type { Value } from "../../src/core/values.js";
 import type * as Sort from "../../src/lax/sort.js";
-import * as S from "../../src/lax/sort.js";
-import "../../src/lax/index.js";
+import "../../src/lax/index.js"; // every family's rules attached (the registry as the library has it)
 
 type SortRules = RulesOf<typeof Sort>;
 /** Rules that fit any params (they read none). */
@@ -48,15 +47,6 @@ describe("primitive rules are checked by the compiler", () => {
       },
     };
     void wrong;
-  });
-
-  it("bind checks params against the primitive", () => {
-    const f = (x: Value) => {
-      // @ts-expect-error: top_k takes { k }
-      bind1(S.topKP, [x], { dimension: 0 });
-      return bind1(S.topKP, [x], { k: 1 });
-    };
-    void f;
   });
 });
 
