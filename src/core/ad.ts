@@ -2,7 +2,7 @@
 // every intermediate, then walk the equations backwards calling each primitive's VJP rule.
 // Rules are ordinary lax calls, so under jit the backward pass is staged into the same
 // program, and differentiating a gradient (grad of grad) just differentiates those calls.
-import type { Fn } from "./fn.js";
+import { asDyn, type DynFn, type Fn } from "./fn.js";
 import { ShapedArray, isFloatDtype } from "./aval.js";
 import { Jaxpr, Literal, Var, type Atom } from "./ir.js";
 import { getPrimitive } from "./primitive.js";
@@ -122,7 +122,7 @@ interface Traced {
   inAvals: ShapedArray[];
 }
 
-function traceAndLinearize(f: Fn, primals: unknown[], fn: string): Traced {
+function traceAndLinearize(f: DynFn, primals: unknown[], fn: string): Traced {
   const [leaves, inTree] = flatten(primals);
   const inAvals = leaves.map((l) => leafAval(l, fn));
   let outTree: TreeDef | undefined;
@@ -149,7 +149,7 @@ function traceAndLinearize(f: Fn, primals: unknown[], fn: string): Traced {
  * cotangents of the primals (a tuple, one per primal; zeros for integer inputs).
  */
 export function vjp<F extends Fn>(f: F, ...primals: LooseArgs<Parameters<F>>): [ReturnType<F>, (ct: CotangentIn<ReturnType<F>>) => Tangents<Parameters<F>>] {
-  const t = traceAndLinearize(f, primals, "vjp");
+  const t = traceAndLinearize(asDyn(f), primals, "vjp");
   const out = unflatten(t.outTree, t.lin.outs) as ReturnType<F>;
   const vjpFn = (ct: CotangentIn<ReturnType<F>>): Tangents<Parameters<F>> => {
     const [ctLeaves, ctTree] = flatten(ct);
@@ -174,9 +174,10 @@ export type { Fn };
 
 /**
  * The gradient (tangent) of a pytree: the same structure, an array at each leaf (JS numbers
- * included). A type that admits an array (`Value`, numpy's `ArrayLike`, `unknown`) gives `Value`.
+ * included). A type that admits an array (`Value`, numpy's `ArrayLike`, `unknown`) gives `Value`;
+ * so does an unannotated parameter (`never`), which takes anything as `unknown` does.
  */
-export type Tangent<T> = [Value] extends [T] ? Value : TangentOf<T>;
+export type Tangent<T> = [T] extends [never] ? Value : [Value] extends [T] ? Value : TangentOf<T>;
 type TangentOf<T> = T extends Value | number | ArrayBufferView
   ? Value
   : T extends (...args: never[]) => unknown
@@ -187,7 +188,7 @@ type TangentOf<T> = T extends Value | number | ArrayBufferView
         ? { -readonly [K in keyof T]: Tangent<T[K]> }
         : T;
 /** Arguments as a transformed function accepts them: a JS number wherever f takes an array. */
-export type LooseArgs<Args extends readonly unknown[]> = { [K in keyof Args]: Args[K] extends Value ? Args[K] | number : Args[K] };
+export type LooseArgs<Args extends readonly unknown[]> = { [K in keyof Args]: [Args[K]] extends [never] ? unknown : Args[K] extends Value ? Args[K] | number : Args[K] };
 /** One tangent per argument of a parameter list. */
 export type Tangents<Args extends readonly unknown[]> = { -readonly [K in keyof Args]: Tangent<Args[K]> };
 /** A cotangent given to a vjp function: the output's structure, arrays or JS numbers at the leaves. */
@@ -219,11 +220,11 @@ export function valueAndGrad<F extends Fn, const A extends Argnums = 0, H extend
   f: F,
   opts: GradOptions<A, H> = {},
 ): (...args: LooseArgs<Parameters<F>>) => [H extends true ? [Value, AuxOf<F>] : Value, GradsOf<F, A>] {
-  const vg = valueAndGradUntyped(f, opts);
+  const vg = valueAndGradUntyped(asDyn(f), opts);
   return (...args) => vg(...args) as [H extends true ? [Value, AuxOf<F>] : Value, GradsOf<F, A>];
 }
 
-function valueAndGradUntyped(f: Fn, opts: GradOptions) {
+function valueAndGradUntyped(f: DynFn, opts: GradOptions) {
   const argnums = opts.argnums ?? 0;
   const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   const name = f.name || "anonymous";
@@ -268,7 +269,7 @@ export function grad<F extends Fn, const A extends Argnums = 0, H extends boolea
   f: F,
   opts: GradOptions<A, H> = {},
 ): (...args: LooseArgs<Parameters<F>>) => H extends true ? [GradsOf<F, A>, AuxOf<F>] : GradsOf<F, A> {
-  const vg = valueAndGradUntyped(f, opts);
+  const vg = valueAndGradUntyped(asDyn(f), opts);
   return (...args) => {
     const [v, g] = vg(...args);
     return (opts.hasAux === true ? [g, (v as unknown[])[1]] : g) as H extends true ? [GradsOf<F, A>, AuxOf<F>] : GradsOf<F, A>;

@@ -9,18 +9,18 @@ import { evalJaxprRef } from "./ref.js";
 import { Value } from "./values.js";
 import { batchJaxpr, batchToFront, vmap } from "./batching.js";
 import { flatten, unflatten, type TreeDef } from "../pytree/index.js";
-import type { Fn } from "./fn.js";
+import { asDyn, type Args, type DynFn, type Fn } from "./fn.js";
 
 
 interface CustomParams {
   jaxpr: Jaxpr;
   numConsts: number;
-  fwd: Fn;
-  bwd: Fn;
+  fwd: DynFn;
+  bwd: DynFn;
   inTree: TreeDef;
   outTree: TreeDef;
   /** The user's forward function, kept to rebuild the call under vmap. */
-  fun: Fn;
+  fun: DynFn;
 }
 
 export const customVjpCall: Primitive<CustomParams> = definePrimitive<CustomParams>(
@@ -82,7 +82,7 @@ type Bwd<R, C> = { bwd(residuals: R, ct: C): unknown[] }["bwd"];
  * `bwd(residuals, outputCotangent)` → one cotangent per argument, where
  * `[output, residuals] = fwd(...args)`.
  */
-export function customVjp<F extends Fn, R>(f: F, fwd: (...args: Parameters<F>) => [ReturnType<F>, R], bwd: Bwd<NoInfer<R>, ReturnType<F>>): F {
+export function customVjp<F extends Fn, R>(f: F, fwd: (...args: Parameters<F>) => [ReturnType<F>, R], bwd: Bwd<NoInfer<R>, ReturnType<F>>): (...args: Args<Parameters<F>>) => ReturnType<F> {
   return ((...args: unknown[]) => {
     const [leaves, inTree] = flatten(args);
     const avals = leaves.map((l) => {
@@ -92,7 +92,7 @@ export function customVjp<F extends Fn, R>(f: F, fwd: (...args: Parameters<F>) =
     let outTree: TreeDef | undefined;
     const traced = traceFlat(
       (...xs) => {
-        const out = f(...(unflatten(inTree, xs) as unknown[]));
+        const out = asDyn(f)(...(unflatten(inTree, xs) as unknown[]));
         const [ol, ot] = flatten(out);
         outTree = ot;
         return ol as Value[];
@@ -104,12 +104,12 @@ export function customVjp<F extends Fn, R>(f: F, fwd: (...args: Parameters<F>) =
     const outs = bind(customVjpCall, [...consts, ...(leaves as Value[])], {
       jaxpr,
       numConsts: consts.length,
-      fwd,
-      bwd,
+      fwd: asDyn(fwd),
+      bwd: asDyn(bwd),
       inTree,
       outTree: outTree!,
-      fun: f,
+      fun: asDyn(f),
     });
     return unflatten(outTree!, outs);
-  }) as F;
+  }) as (...args: Args<Parameters<F>>) => ReturnType<F>;
 }

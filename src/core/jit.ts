@@ -1,6 +1,6 @@
 // jit: trace once per (tree structure, abstract values, static arguments), compile the whole
 // program once, run it. Inside another trace the program's equations are inlined instead.
-import type { Fn } from "./fn.js";
+import { asDyn, type Args, type Fn } from "./fn.js";
 import { ShapedArray } from "./aval.js";
 import { Jaxpr } from "./ir.js";
 import { Array, Value } from "./values.js";
@@ -30,8 +30,8 @@ export interface Lowered {
   jaxpr: Jaxpr;
 }
 
-export type Jitted<F extends Fn> = F & {
-  lower(...args: Parameters<F>): Lowered;
+export type Jitted<F extends Fn> = ((...args: Args<Parameters<F>>) => ReturnType<F>) & {
+  lower(...args: Args<Parameters<F>>): Lowered;
   /** Number of distinct programs traced so far. */
   readonly cacheSize: number;
 };
@@ -132,7 +132,7 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
             }
             return a;
           });
-          const out = f(...full);
+          const out = asDyn(f)(...full);
           const [outLeaves, ot] = flatten(out);
           outTree = ot;
           return outLeaves.map((l) => {
@@ -178,7 +178,7 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
 }
 
 /** The IR of `f` for these arguments, e.g. `makeJaxpr(f)(x).toString()`. */
-export function makeJaxpr<F extends Fn>(f: F): (...args: Parameters<F>) => Jaxpr {
+export function makeJaxpr<F extends Fn>(f: F): (...args: Args<Parameters<F>>) => Jaxpr {
   return (...args) => jit(f).lower(...args).jaxpr;
 }
 

@@ -4,6 +4,7 @@
 // costs about two reverse passes and needs the VJP rules. The exception is "while", which has
 // no VJP: its jvp is a while loop over (primal carry, tangent carry) whose body is the jvp of
 // the body. jacfwd / jacrev are vmaps of jvp / vjp over basis vectors.
+import { asDyn, type DynFn } from "./fn.js";
 import { ShapedArray, isFloatDtype, sizeOf } from "./aval.js";
 import { Jaxpr, Literal, Var, type Atom, type Eqn } from "./ir.js";
 import { getPrimitive } from "./primitive.js";
@@ -222,7 +223,7 @@ function argnumList(opts: GradOptions, nargs: number, fn: string): number[] {
 }
 
 /** f with only the argnums arguments free; checks they are float. */
-function restrict(f: Fn, args: unknown[], nums: number[], fn: string) {
+function restrict(f: DynFn, args: unknown[], nums: number[], fn: string) {
   const diff = nums.map((n) => args[n]);
   const [leaves, inTree] = flatten(diff);
   const vals = leaves.map((l) => asValue(l, fn, "argument"));
@@ -259,7 +260,7 @@ export function jacfwd<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pi
   const name = `jacfwd(${f.name || "anonymous"})`;
   return (...args) => {
     const nums = argnumList(opts, args.length, name);
-    const { diff, inTree, vals, g } = restrict(f, args, nums, name);
+    const { diff, inTree, vals, g } = restrict(asDyn(f), args, nums, name);
     const n = vals.reduce((s, v) => s + v.size, 0);
     let outTree: TreeDef | undefined;
     const push = (...ts: Value[]) => {
@@ -290,7 +291,7 @@ export function jacrev<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pi
   const name = `jacrev(${f.name || "anonymous"})`;
   return (...args) => {
     const nums = argnumList(opts, args.length, name);
-    const { diff, inTree, vals, g } = restrict(f, args, nums, name);
+    const { diff, inTree, vals, g } = restrict(asDyn(f), args, nums, name);
     const [out, vjpFn] = vjp(g, ...diff);
     const [ol, outTree] = flatten(out);
     const outVals = ol.map((l) => asValue(l, name, "output"));

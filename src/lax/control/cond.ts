@@ -1,7 +1,7 @@
 // cond: apply one of several branches chosen by an int32 index (clamped into range, as
 // lax.switch does). Operands are (index, operands shared by every branch...); each branch is
 // closure-converted and takes the union of all branches' captured values, ignoring the rest.
-import type { Fn } from "../../core/fn.js";
+
 import { ShapedArray } from "../../core/aval.js";
 import { definePrimitive, primError } from "../../core/primitive.js";
 import { bind, bind1, traceFlat, type Traced } from "../../core/trace.js";
@@ -62,7 +62,7 @@ function scalarArray(v: number, dtype: "int32" | "bool"): Array {
  * Traces every branch on the operands' avals and binds the cond primitive. `names` name
  * the branches in errors ("falseFn", "branch 2", ...).
  */
-function applyBranches(fn: string, index: Value, branches: readonly Fn[], operands: unknown[], names: string[]): unknown {
+function applyBranches(fn: string, index: Value, branches: readonly Branch<unknown[], unknown>[], operands: unknown[], names: string[]): unknown {
   const [opLeaves, opTree] = flatten(operands);
   const ops = opLeaves.map((l, i) => leafValue(l, fn, `the operand leaf ${leafName("operands", opTree, i)}`));
   const avals = ops.map((o) => o.aval);
