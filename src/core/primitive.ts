@@ -7,8 +7,10 @@
 // (src/lax/<family>_rules.ts), whose record type `RulesOf<typeof familyModule>` has one required
 // entry per primitive the family module exports, each typed by that primitive's params: a
 // missing entry, a misspelt key, a missing `batch` or `vjp` / `notDifferentiable`, or a rule
-// written for other params does not type-check (test/types/primitive_rules.ts proves it).
-// `bind(prim, inputs, params)` checks `params` against the primitive's own params type.
+// written for other params does not type-check (test/core/primitive_rules.test.ts proves it).
+// `bind(prim, inputs, params)` checks `params` against the primitive's own params type. What the
+// types cannot see — a primitive defined without rules and exported by no family module — the
+// registry-wide "rule coverage" test (test/lax/transforms.test.ts) still catches.
 import type { ShapedArray } from "./aval.js";
 import type { LowerCtx } from "./lowering.js";
 import type { HostArray } from "./host.js";
