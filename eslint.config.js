@@ -25,8 +25,8 @@ export default tseslint.config(
           allowAny: true,
         },
       ],
-      // No `any` in the library (issue 12): unknown, generics, or the bivariant function types
-      // of src/core/fn.ts instead. Tests and benchmarks may still use it (see the override below).
+      // No `any` in the library (issue 12): unknown, generics, `Fn` (src/core/fn.ts) for "any
+      // function". Tests and benchmarks may still use it (see the override below).
       "@typescript-eslint/no-explicit-any": "error",
       // `new Array<number>(n).fill(0)` sizes arrays on purpose.
       "@typescript-eslint/no-array-constructor": "off",
