@@ -68,9 +68,13 @@ describe("lax.cond and lax.switch infer branch parameters from the operands", ()
 });
 
 describe("tree.map takes functions of the leaves it will see", () => {
-  it("accepts typed leaf functions", () => {
+  it("accepts typed and unannotated leaf functions", () => {
     const t = tree.map((l: Value) => np.multiply(l, 2), { a: np.ones([2]) });
     exact<typeof t, { a: Value }>(true);
     expect(t.a.tolistSync()).toEqual([2, 2]);
+    const u = tree.map((l) => np.multiply(l, 3), { a: np.ones([2]) });
+    expect(u.a.tolistSync()).toEqual([3, 3]);
+    // @ts-expect-error: an unannotated leaf's members cannot be read (annotate it: l: Value)
+    expect(() => tree.map((l) => l.shape, { a: np.ones([2]) })).not.toThrow();
   });
 });
