@@ -18,9 +18,9 @@ import { writeLearningCurves, type Series } from "../workflows/outputs/plots.js"
 import { episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
 import { buildWorkflow, resolveAlgorithmConfig } from "./registry.js";
 import { trainMany } from "./train_many.js";
+import { asRecord } from "../agents/common/config.js";
 
 /** A config (an interface, so without an index signature) as the plain record it is, for writing it out. */
-const asRecord = (config: object): Record<string, unknown> => config as Record<string, unknown>;
 
 export interface OutputOptions {
   /** Where run directories go (default "runs"). */

@@ -5,6 +5,7 @@ import type { Value } from "../../core/values.js";
 import type { Space } from "../../envs/spaces.js";
 import type { GradientTransformation } from "../../optim/index.js";
 import { checkTraced, resolveConfig, type Schema } from "./config.js";
+import { asRecord } from "./config.js";
 import { ActorCriticPolicy, pickOptions, type PolicyOptions, type PolicyState } from "./policy.js";
 import type { Extras, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 
@@ -38,7 +39,7 @@ export abstract class ActorCriticAgent<O extends PolicyOptions> implements OnPol
   h(name: string): number | Value {
     const t = this.traced[name];
     if (t !== undefined) return t;
-    const all = { ...this.loop, ...this.options } as unknown as Record<string, unknown>;
+    const all = asRecord({ ...this.loop, ...this.options });
     if (!(name in all)) throw new TypeError(`${this.name}: no option "${name}"`);
     return all[name] as number;
   }

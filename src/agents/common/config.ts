@@ -122,6 +122,11 @@ export function schemaTable(schema: Schema): string {
 }
 
 /** The keys of `options` the schema knows (a run's config is one flat record; each part takes its own). */
+/** A config record (an interface without an index signature) read by key, as the agents' option pickers do. */
+export function asRecord(config: object): Record<string, unknown> {
+  return config as Record<string, unknown>;
+}
+
 export function pickOptions(options: Record<string, unknown>, schema: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([k]) => k in schema));
 }

@@ -11,7 +11,7 @@ import { nn, type Module } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
+import { asRecord, checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
 import { updateTarget } from "../common/target.js";
 import { deviceOptimizer } from "../common/parallel.js";
@@ -70,7 +70,7 @@ export class DQNAgent implements OffPolicyAgent<DQNState> {
 
   /** A hyperparameter: the traced (swept) value if any, else the option's. */
   h(name: keyof DQNOptions | "gamma"): Num {
-    return this.traced[name] ?? (this.options as unknown as Record<string, number>)[name]!;
+    return this.traced[name] ?? asRecord(this.options)[name] as number;
   }
 
   init(key: Value, obsSpace: Space, actionSpace: Space): DQNState {

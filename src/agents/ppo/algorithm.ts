@@ -9,6 +9,7 @@ import { PPOAgent } from "./agent.js";
 import { Discrete, type Space } from "../../envs/spaces.js";
 import { buildExtensions } from "../extensions/index.js";
 import { SYMMETRY_SCHEMA, type SymmetryOptions } from "../extensions/config.js";
+import { asRecord } from "../common/config.js";
 
 export type PPOConfig = OnPolicyConfig & PPOAgentOptions & PPOLearnerOptions & SymmetryOptions;
 
@@ -16,7 +17,7 @@ export type PPOConfig = OnPolicyConfig & PPOAgentOptions & PPOLearnerOptions & S
 export function makeRunAgent(c: PPOConfig, env: Environment, hyper: Hyper): PPOAgent {
   const obs = env.observationSpace();
   const act: Space = env.actionSpace();
-  const cfg = c as unknown as Record<string, unknown>;
+  const cfg = asRecord(c);
   const spaces = {
     obsShape: (obs as { shape: readonly number[] }).shape,
     discrete: act instanceof Discrete,
