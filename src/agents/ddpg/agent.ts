@@ -13,19 +13,8 @@ import { nn, type MLPParams } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import type { Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
-import {
-  actionBox,
-  adamWith,
-  boxObsShape,
-  qEnsemble,
-  replayLoop,
-  runUpdates,
-  scaleAction,
-  type ActionBox,
-  type ReplayLoop,
-} from "../common/continuous.js";
-import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
+import { adamWith, qEnsemble, runUpdates, scaleAction } from "../common/continuous.js";
+import { ContinuousAgent } from "../common/continuous_agent.js";
 import { updateTarget } from "../common/target.js";
 import { deviceOptimizers } from "../common/parallel.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
@@ -39,39 +28,21 @@ export interface DDPGParams {
 }
 export type DDPGState = AgentState<DDPGParams, RunningStats, { target: DDPGParams }>;
 
-export class DDPGAgent implements OffPolicyAgent<DDPGState> {
+export class DDPGAgent extends ContinuousAgent<DDPGOptions, DDPGState> implements OffPolicyAgent<DDPGState> {
   readonly name: string;
-  readonly options: DDPGOptions;
-  readonly loop: ReplayLoop;
-  readonly traced: Readonly<Record<string, Value>>;
-  readonly box: ActionBox;
-  readonly obsShape: readonly number[];
   readonly nets: DDPGNets;
   readonly #actorNet: ReturnType<typeof nn.MLP>;
 
   /** Options: DDPG's schema keys (others, e.g. the loop's, are read for the annealing horizon or ignored); `traced`: swept hyperparameters. */
   constructor(options: Partial<DDPGOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = pickOptions(options, TD3_SCHEMA);
-    this.traced = checkTraced("DDPG", traced, DDPG_SWEEPABLE);
-    this.options = resolveConfig<DDPGOptions>(TD3_SCHEMA, { ...pick }, "DDPG");
-    this.name = this.options.twinQ || this.options.policyDelay > 1 || this.options.targetNoise > 0 ? "TD3" : "DDPG";
-    this.loop = Object.freeze(replayLoop(options));
-    this.obsShape = boxObsShape(obsSpace, this.name);
-    this.box = actionBox(actionSpace, this.name);
+    const name = (o: DDPGOptions) => (o.twinQ || o.policyDelay > 1 || o.targetNoise > 0 ? "TD3" : "DDPG");
+    super("DDPG", TD3_SCHEMA, DDPG_SWEEPABLE, options, obsSpace, actionSpace, traced, name);
+    this.name = name(this.options);
     const o = this.options;
     const actorNet = nn.MLP({ hiddenSizes: o.hiddenSizes, activation: o.activation, outputSize: this.box.dim, outputActivation: "tanh" });
     this.#actorNet = actorNet;
     this.nets = { actor: (p, x) => actorNet.apply(p, x), critic: qEnsemble(o.twinQ ? 2 : 1, o.hiddenSizes, o.activation) };
     Object.freeze(this);
-  }
-
-  /** A hyperparameter: the traced (swept) value if any, else the option's. */
-  h(name: keyof DDPGOptions & string): number | Value {
-    return this.traced[name] ?? (this.options[name] as number);
-  }
-
-  get obsDim(): number {
-    return this.obsShape.reduce((a, b) => a * b, 1);
   }
 
   optimizers(): Record<string, GradientTransformation> {
@@ -84,21 +55,10 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
   }
 
   init(key: Value, obsSpace: Space, actionSpace: Space): DDPGState {
-    boxObsShape(obsSpace, this.name);
-    const box = actionBox(actionSpace, this.name);
-    if (box.dim !== this.box.dim) throw new TypeError(`${this.name}.init: this agent was built for ${this.box.dim} action dimensions, not ${box.dim}`);
+    const obsNorm = this.initChecks(this.name, obsSpace, actionSpace);
     const [ka, kc] = [random.foldIn(key, 0), random.foldIn(key, 1)];
     const params: DDPGParams = { actor: this.#actorNet.init(ka, [this.obsDim]), critic: this.nets.critic.init(kc, this.obsDim, this.box.dim) };
-    return { params, obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: { target: params } };
-  }
-
-  features(state: DDPGState, obs: Value): Value {
-    return obsFeatures(obs, this.obsShape, state.obsNorm);
-  }
-
-  /** Env actions → the actor's [-1, 1]. */
-  normalize(actions: Value): Value {
-    return np.clip(np.divide(np.subtract(np.astype(actions, "float32"), this.box.center), this.box.halfWidth), -1, 1);
+    return { params, obsNorm, extra: { target: params } };
   }
 
   /** μ(s) plus Gaussian noise of std actionNoise (a fraction of the half-range), clipped to the box. */
@@ -110,10 +70,6 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
 
   evaluateActions(state: DDPGState, batch: SampleBatch, _key: Value): [Value, Extras] {
     return [scaleAction(this.box, this.nets.actor(state.params.actor, this.features(state, batch.obs))), {}];
-  }
-
-  updateStats(state: DDPGState, batch: SampleBatch, batchAxes: number): DDPGState {
-    return state.obsNorm ? { ...state, obsNorm: updateObsStats(state.obsNorm, batch.obs as Value, this.obsShape, batchAxes) } : state;
   }
 
   update(state: DDPGState, optStates: OptStates, batch: ReplayBatch, ctx: UpdateContext): UpdateResult<DDPGState> {

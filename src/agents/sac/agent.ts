@@ -13,19 +13,8 @@ import { nn, type MLPParams } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import type { Space } from "../../envs/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
-import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
-import {
-  actionBox,
-  adamWith,
-  boxObsShape,
-  qEnsemble,
-  replayLoop,
-  runUpdates,
-  scaleAction,
-  type ActionBox,
-  type ReplayLoop,
-} from "../common/continuous.js";
-import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
+import { adamWith, qEnsemble, runUpdates, scaleAction } from "../common/continuous.js";
+import { ContinuousAgent } from "../common/continuous_agent.js";
 import { updateTarget } from "../common/target.js";
 import { deviceOptimizers } from "../common/parallel.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
@@ -41,24 +30,14 @@ export interface SACParams {
 }
 export type SACState = AgentState<SACParams, RunningStats, { targetCritic: MLPParams }>;
 
-export class SACAgent implements OffPolicyAgent<SACState> {
+export class SACAgent extends ContinuousAgent<SACOptions, SACState> implements OffPolicyAgent<SACState> {
   readonly name = "SAC";
-  readonly options: SACOptions;
-  readonly loop: ReplayLoop;
-  readonly traced: Readonly<Record<string, Value>>;
-  readonly box: ActionBox;
-  readonly obsShape: readonly number[];
   readonly nets: SACNets;
   readonly #actorNet: ReturnType<typeof nn.MLP>;
 
   constructor(options: Partial<SACOptions> & Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value> = {}) {
-    const pick = pickOptions(options, SAC_SCHEMA);
-    this.traced = checkTraced("SAC", traced, SAC_SWEEPABLE);
-    this.options = resolveConfig<SACOptions>(SAC_SCHEMA, pick, "SAC");
+    super("SAC", SAC_SCHEMA, SAC_SWEEPABLE, options, obsSpace, actionSpace, traced);
     if (!(this.options.logStdMin < this.options.logStdMax)) throw new TypeError(`SAC: logStdMin = ${this.options.logStdMin} must be less than logStdMax = ${this.options.logStdMax}`);
-    this.loop = Object.freeze(replayLoop(options));
-    this.obsShape = boxObsShape(obsSpace, "SAC");
-    this.box = actionBox(actionSpace, "SAC");
     const o = this.options;
     const actorNet = nn.MLP({ hiddenSizes: o.hiddenSizes, activation: o.activation, outputSize: 2 * this.box.dim });
     this.#actorNet = actorNet;
@@ -72,14 +51,6 @@ export class SACAgent implements OffPolicyAgent<SACState> {
       logStdMax: o.logStdMax,
     };
     Object.freeze(this);
-  }
-
-  h(name: keyof SACOptions & string): number | Value {
-    return this.traced[name] ?? (this.options[name] as number);
-  }
-
-  get obsDim(): number {
-    return this.obsShape.reduce((a, b) => a * b, 1);
   }
 
   /** The entropy α tunes toward: the option, else −|A|. */
@@ -100,24 +71,15 @@ export class SACAgent implements OffPolicyAgent<SACState> {
   }
 
   init(key: Value, obsSpace: Space, actionSpace: Space): SACState {
-    boxObsShape(obsSpace, "SAC");
-    if (actionBox(actionSpace, "SAC").dim !== this.box.dim) throw new TypeError(`SAC.init: this agent was built for ${this.box.dim} action dimensions, not ${actionSpace}`);
+    const obsNorm = this.initChecks("SAC", obsSpace, actionSpace);
     const params: SACParams = { actor: this.#actorNet.init(random.foldIn(key, 0), [this.obsDim]), critic: this.nets.critic.init(random.foldIn(key, 1), this.obsDim, this.box.dim) };
     if (this.options.autoAlpha) params.alpha = np.log(np.astype(np.asArray(this.h("alpha")), "float32"));
-    return { params, obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: { targetCritic: params.critic } };
+    return { params, obsNorm, extra: { targetCritic: params.critic } };
   }
 
   /** The current α (exp of the learned log α, or the fixed one). */
   alpha(state: SACState): number | Value {
     return state.params.alpha !== undefined ? np.exp(state.params.alpha) : this.h("alpha");
-  }
-
-  features(state: SACState, obs: Value): Value {
-    return obsFeatures(obs, this.obsShape, state.obsNorm);
-  }
-
-  normalize(actions: Value): Value {
-    return np.clip(np.divide(np.subtract(np.astype(actions, "float32"), this.box.center), this.box.halfWidth), -1, 1);
   }
 
   computeActions(state: SACState, batch: SampleBatch, key: Value): [Value, Extras] {
@@ -129,10 +91,6 @@ export class SACAgent implements OffPolicyAgent<SACState> {
   /** tanh of the Gaussian's mean, mapped to the box. */
   evaluateActions(state: SACState, batch: SampleBatch, _key: Value): [Value, Extras] {
     return [scaleAction(this.box, sacPolicy(this.nets, state.params.actor, this.features(state, batch.obs)).mode()), {}];
-  }
-
-  updateStats(state: SACState, batch: SampleBatch, batchAxes: number): SACState {
-    return state.obsNorm ? { ...state, obsNorm: updateObsStats(state.obsNorm, batch.obs as Value, this.obsShape, batchAxes) } : state;
   }
 
   update(state: SACState, optStates: OptStates, batch: ReplayBatch, ctx: UpdateContext): UpdateResult<SACState> {
