@@ -15,7 +15,7 @@ import { Progress, formatDuration, type ProgressStream } from "../workflows/prog
 import { JsonlLogger, TensorBoardWriter, multiLogger, readJsonl, truncateEvents, truncateJsonl, type MetricsRow } from "../workflows/logging/index.js";
 import { RunDir, defaultRunName, newRunDir } from "../workflows/outputs/run_dir.js";
 import { writeLearningCurves, type Series } from "../workflows/outputs/plots.js";
-import { episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
+import { EpisodeRecorder, episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
 import { buildWorkflow, resolveAlgorithmConfig } from "./registry.js";
 import { trainMany } from "./train_many.js";
 
@@ -183,6 +183,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     let checkpoint: string | undefined;
     const maxIt = opts.maxIterations;
     let done = 0;
+    // The video's programs compile on the runtime's worker thread while training runs (they
+    // need only the agent state's structure), so the recording after training does not wait
+    // for a compile.
+    const recorder = opts.video !== false ? new EpisodeRecorder(wf.baseEnv, wf.agent, { maxSteps: wf.evalMaxSteps }) : undefined;
+    const precompiled = recorder?.compileAsync(state.agentState, episodeKey(config.seed)).catch(() => undefined);
     progress?.start();
     try {
       state = await wf.learn(state, {
@@ -217,14 +222,20 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     progress?.finish(`evaluation return ${finalReturn.toFixed(1)}`);
 
     const result: RunResult = { dir: dir.path, config, finalReturn, checkpoint, seconds: 0, status: finished ? "finished" : "interrupted" };
-    if (opts.plots !== false)
-      result.plots = await optional("plots", async () => writeLearningCurves(dir.plots, [{ name: "", rows: await readJsonl(dir.metrics) }], { title: `${label} (seed ${config.seed})` }));
-    if (opts.video !== false) {
-      const ep = await optional("video", () =>
-        writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, state.agentState, episodeKey(config.seed), { maxSteps: wf.evalMaxSteps, fps: opts.fps }),
-      );
-      result.video = ep?.path;
-    }
+    // The plots (JS and resvg) and the video (mostly XLA work, then its encoding) together.
+    const [plots, ep] = await Promise.all([
+      opts.plots !== false
+        ? optional("plots", async () => writeLearningCurves(dir.plots, [{ name: "", rows: await readJsonl(dir.metrics) }], { title: `${label} (seed ${config.seed})` }))
+        : undefined,
+      recorder
+        ? optional("video", async () => {
+            await precompiled;
+            return writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, state.agentState, episodeKey(config.seed), { maxSteps: wf.evalMaxSteps, fps: opts.fps, recorder });
+          })
+        : undefined,
+    ]);
+    if (plots) result.plots = plots;
+    if (ep) result.video = ep.path;
     result.seconds = (performance.now() - t0) / 1000;
     await dir.writeRunInfo({
       ...info,
@@ -349,16 +360,21 @@ async function seedsBody(t0: number, print: (s: string) => void, base: BaseConfi
     seconds: 0,
     status: "finished",
   };
-  if (opts.plots !== false) result.plots = await optional("plots", () => writeLearningCurves(dir.plots, series, { title: `${wf.name} ${base.env} (${runs} runs)` }));
-  if (opts.video !== false) {
+  const video = async () => {
     const si = best % opts.seeds.length;
     const vi = Math.floor(best / opts.seeds.length);
     const agentState = map((x: Value) => (opts.sweep ? x.get(vi, si) : x.get(si)), res.states.agentState);
-    const ep = await optional("video", () =>
+    return optional("video", () =>
       writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, agentState, episodeKey(opts.seeds[si]!), { maxSteps: wf.evalMaxSteps, fps: opts.fps }),
     );
-    result.video = ep?.path;
-  }
+  };
+  // The plots (JS and resvg) and the video (mostly XLA work, then its encoding) together.
+  const [plots, ep] = await Promise.all([
+    opts.plots !== false ? optional("plots", () => writeLearningCurves(dir.plots, series, { title: `${wf.name} ${base.env} (${runs} runs)` })) : undefined,
+    opts.video !== false ? video() : undefined,
+  ]);
+  if (plots) result.plots = plots;
+  if (ep) result.video = ep.path;
   result.seconds = (performance.now() - t0) / 1000;
   await dir.writeRunInfo({
     ...info,

@@ -4,7 +4,7 @@ import { ShapedArray } from "./aval.js";
 import { Jaxpr } from "./ir.js";
 import { Array, Value } from "./values.js";
 import { currentTrace, describe, evalJaxpr, literalValue, numberLiteral, traceFlat, type Traced } from "./trace.js";
-import { runJaxpr, backendName } from "./backend.js";
+import { runJaxpr, backendName, precompileJaxpr } from "./backend.js";
 import { lowerModule } from "./lowering.js";
 import { flatten, unflatten, type TreeDef } from "../pytree/index.js";
 
@@ -31,6 +31,8 @@ export interface Lowered {
 
 export type Jitted<F extends (...args: any[]) => any> = F & {
   lower(...args: Parameters<F>): Lowered;
+  /** Traces for these arguments (their shapes and dtypes only: donated arrays will do) and compiles on a worker thread, so the first call with such arguments does not compile. */
+  compileAsync(...args: Parameters<F>): Promise<void>;
   /** Number of distinct programs traced so far. */
   readonly cacheSize: number;
 };
@@ -169,6 +171,14 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     const { entry } = prepare(args);
     const jaxpr = entry.traced.jaxpr;
     return { jaxpr, asText: () => lowerModule(jaxpr, { donate: entry.donated.map((i) => i + jaxpr.constvars.length) }) };
+  };
+  (call as any).compileAsync = async (...args: unknown[]): Promise<void> => {
+    const { entry } = prepare(args);
+    const jaxpr = entry.traced.jaxpr;
+    await precompileJaxpr(
+      jaxpr,
+      entry.donated.map((i) => i + jaxpr.constvars.length),
+    );
   };
   void backendName;
   return call as unknown as Jitted<F>;
