@@ -79,6 +79,8 @@ interface Compiled {
   aliases: Map<number, number>;
   text: string;
   used?: boolean;
+  /** The donated argument positions (the aliases' keys), computed on first use. */
+  donated?: number[];
 }
 /** Bounded (exec_cache.ts): evicted executables are disposed and recompiled when needed again. */
 const byText = new ExecutableCache<Compiled>();
@@ -143,7 +145,7 @@ export async function precompileJaxpr(j: Jaxpr, donate: readonly number[] = []):
 
 function runCompiled(c: Compiled, args: readonly Array[], outAvals: readonly ShapedArray[]): Array[] {
   const bufs = args.map(toDevice);
-  const donated = [...c.aliases.keys()];
+  const donated = (c.donated ??= [...c.aliases.keys()]);
   const outs = c.exe.run(bufs, donated.length ? { donate: donated } : undefined);
   for (const i of donated) args[i]!.markDonated();
   let done: Promise<void> | undefined;

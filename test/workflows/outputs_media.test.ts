@@ -133,14 +133,14 @@ print(json.dumps({"duration": im.info.get("duration"), "frames": [list(f.convert
     const a = pushLeft.init(random.key(0), env.observationSpace(), env.actionSpace());
     // The step-by-step loop (the recorder's key use: split(key) → reset, then split(k, 3) per step).
     const ks = random.split(random.key(3));
-    let r = env.reset(ks.get(0));
+    let state: unknown = env.reset(ks.get(0)).state;
     let k = ks.get(1);
-    const byStep: Uint8Array[] = [await (env.render(r.state) as any).data()];
+    const byStep: Uint8Array[] = [await (env.render(state) as any).data()];
     for (let t = 0; t < 200; t++) {
       const s3 = random.split(k, 3);
-      r = env.step(s3.get(2), r.state, np.zeros([], "int32"));
-      k = s3.get(0);
-      byStep.push(await (env.render(r.state) as any).data());
+      const r = env.step(s3.get(2), state, np.zeros([], "int32"));
+      [state, k] = [r.state, s3.get(0)];
+      byStep.push(await (env.render(state) as any).data());
       if (Boolean((await (np.logicalOr(r.terminated, r.truncated) as any).data())[0])) break;
     }
     const rec = new EpisodeRecorder(env, pushLeft, { maxSteps: 200 });
