@@ -74,7 +74,7 @@ async function onePrograms(wf: OnPolicyWorkflow, seeds: number): Promise<Figures
  * evaluations (`oneProgram`, timed in alternation with it). Steps/s count from the end of the
  * first call (compilation) to the end of the run; CPU seconds are the process's over the same span.
  */
-async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; cpu_steps_per_s: number; eval_return: number; fold: number; one_program_steps_per_s: number; one_program_cpu_steps_per_s: number }> {
+async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; cpu_steps_per_s: number; eval_return: number; fold: number; host_idle_fraction: number; one_program_steps_per_s: number; one_program_cpu_steps_per_s: number }> {
   const probe = buildWorkflow({ totalSteps }) as OnPolicyWorkflow;
   const fold = evalPeriod(probe.numIterations);
   const cpu = () => {
@@ -88,8 +88,21 @@ async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; cpu_st
   const onIteration = (m: Record<string, number>) => {
     if (t1 === 0) [t1, c1, n1] = [now(), cpu(), m.iteration!];
   };
+  // The host's share: from the moment a call's results are ready to the next call's dispatch
+  // (read-back of the metrics, the evaluation, logging) the device has nothing to run.
+  const dispatched: number[] = [];
+  const ready: number[] = [];
+  const stepMany = wf.stepMany.bind(wf);
+  (wf as { stepMany: typeof stepMany }).stepMany = (s, n) => {
+    dispatched.push(now());
+    const out = stepMany(s, n);
+    void (Object.values(out[0])[0] as ConcreteArray).blockUntilReady().then(() => ready.push(now()));
+    return out;
+  };
   const state = await wf.learn(wf.setup(0), { onIteration, logger: { log: () => undefined } });
   const [t2, c2] = [now(), cpu()];
+  let idle = 0;
+  for (let i = 1; i < dispatched.length; i++) if (dispatched[i]! > t1) idle += dispatched[i]! - Math.max(ready[i - 1]!, t1);
   const ev = await wf.evaluate(state);
   const steps = (K - n1) * wf.stepsPerIteration;
   // The same iterations and evaluations as one program (compiled first, then timed).
@@ -106,6 +119,7 @@ async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; cpu_st
     cpu_steps_per_s: steps / (c2 - c1),
     eval_return: ev.returnMean,
     fold,
+    host_idle_fraction: idle / (t2 - t1),
     one_program_steps_per_s: all / (t4 - t3),
     one_program_cpu_steps_per_s: all / (c4 - c3),
   };
@@ -146,6 +160,7 @@ async function main() {
     ["the same run as one program (same evaluations): env steps/s", loop.one_program_steps_per_s, undefined, "higher", 0],
     ["host loop: env steps per CPU-second", loop.cpu_steps_per_s, undefined, "higher", 0],
     ["one program: env steps per CPU-second", loop.one_program_cpu_steps_per_s, undefined, "higher", 0],
+    ["host loop: share of the time between calls (read-back, evaluation, logging)", loop.host_idle_fraction, undefined, "lower", 3],
     ["host loop: final greedy eval return", loop.eval_return, undefined, "higher", 1],
   ];
   const md = table(rows);

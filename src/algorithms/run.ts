@@ -189,6 +189,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     const recorder = opts.video !== false ? new EpisodeRecorder(wf.baseEnv, wf.agent, { maxSteps: wf.evalMaxSteps }) : undefined;
     const precompiled = recorder?.compileAsync(state.agentState, episodeKey(config.seed)).catch(() => undefined);
     progress?.start();
+    const trainStart = performance.now();
     try {
       state = await wf.learn(state, {
         syncEvery: every,
@@ -219,6 +220,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     const finished = iterations >= wf.numIterations;
     let finalReturn = last?.["eval/returnMean"];
     if (finalReturn === undefined) finalReturn = (await wf.evaluate(state)).returnMean;
+    const trainingSeconds = (performance.now() - trainStart) / 1000;
     progress?.finish(`evaluation return ${finalReturn.toFixed(1)}`);
 
     const result: RunResult = { dir: dir.path, config, finalReturn, checkpoint, seconds: 0, status: finished ? "finished" : "interrupted" };
@@ -245,6 +247,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
       envSteps,
       finalEval: { returnMean: finalReturn, evalEpisodes: config.evalEpisodes },
       seconds: result.seconds,
+      trainingSeconds,
       checkpoint: checkpoint && nodePath.relative(dir.path, checkpoint),
       plots: result.plots && nodePath.relative(dir.path, result.plots.png),
       video: result.video && nodePath.relative(dir.path, result.video),
