@@ -11,12 +11,6 @@ const arg = (n: string, d: number) => (argv.includes(n) ? Number(argv[argv.index
 const ROUNDS = arg("--rounds", 30);
 const CALLS = arg("--calls", 500);
 
-function best(round: () => number): number {
-  let b = Infinity;
-  for (let r = 0; r < ROUNDS; r++) b = Math.min(b, round());
-  return b;
-}
-
 const rows: string[] = [];
 for (const leaves of [1, 10, 100]) {
   const xs = Array.from({ length: leaves }, (_, i) => np.full([4], i, "float32"));
@@ -28,8 +22,7 @@ for (const leaves of [1, 10, 100]) {
   const exeRound = () => {
     const t0 = performance.now();
     for (let i = 0; i < CALLS; i++) outs.push(c.exe.run(bufs));
-    const t = ((performance.now() - t0) * 1000) / CALLS;
-    return t;
+    return ((performance.now() - t0) * 1000) / CALLS;
   };
   const jitRound = () => {
     const t0 = performance.now();
