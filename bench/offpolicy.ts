@@ -38,9 +38,12 @@ export const CASES: Record<string, Record<string, unknown>> = {
     actionNoise: 0.15, targetNoise: 0.1, targetNoiseClip: 0.25,
     normalizeObs: true, activation: "silu", hiddenSizes: [64, 64],
   },
+  // rejax mixes its target once per iteration (one vector step of 10 envs, then 5 updates):
+  // targetUpdateEvery counts updates, so 5. (rejax clips each gradient element at 10, optax.clip;
+  // xla-ts clips the global norm at 10.)
   dqn: {
     algo: "dqn", env: "CartPole-v1", totalSteps: 100_000, numEnvs: 10, bufferSize: 50_000, learningStarts: 5_000, batchSize: 100, lr: 1e-3, maxGradNorm: 10,
-    trainFreq: 1, gradientSteps: 5, tau: 0.02, targetUpdateEvery: 1, epsilonMin: 0.05, explorationFraction: 0.5, double: true, dueling: true,
+    trainFreq: 1, gradientSteps: 5, tau: 0.02, targetUpdateEvery: 5, epsilonMin: 0.05, explorationFraction: 0.5, double: true, dueling: true,
     activation: "silu", hiddenSizes: [64, 64], loss: "mse",
   },
 };

@@ -6,6 +6,7 @@ import { PPOAgent, makePPOAgent, ppoLoss, PPO_AGENT_SCHEMA } from "./ppo/index.j
 import { gae } from "./common/gae.js";
 import { actorCritic, flattenObs } from "./common/networks.js";
 import { resolveConfig, describeAllowed, schemaTable } from "./common/config.js";
+import { deviceOptimizer, standardize } from "./common/parallel.js";
 import { A2CAgent, a2cLoss, A2C_SCHEMA } from "./a2c/index.js";
 import { IMPALAAgent, impalaLoss, IMPALA_SCHEMA } from "./impala/index.js";
 import { vtrace } from "./common/vtrace.js";
@@ -21,6 +22,7 @@ export type {
   LossDict,
   Counters,
   UpdateContext,
+  DeviceAxis,
   UpdateResult,
   OptStates,
   Learner,
@@ -51,6 +53,7 @@ export type { DDPGParams, DDPGState, DDPGOptions, DDPGConfig, DDPGNets, DDPGCrit
 export { SACAgent, makeSACAgent, sacActorLoss, sacAlphaLoss, sacCriticLoss, sacPolicy, sacSample, SAC_SCHEMA } from "./sac/index.js";
 export type { SACParams, SACState, SACOptions, SACConfig, SACNets, SACCriticBatch } from "./sac/index.js";
 export { actionBox, scaleAction, qEnsemble, type ActionBox, type QEnsemble } from "./common/continuous.js";
+export { deviceOptimizer, deviceOptimizers, pmeanTree, standardize } from "./common/parallel.js";
 
 export const agents = {
   ppo: { Agent: PPOAgent, make: makePPOAgent, loss: ppoLoss, schema: PPO_AGENT_SCHEMA },
@@ -62,4 +65,7 @@ export const agents = {
   actorCritic,
   resolveConfig,
   schemaTable,
+  /** Data parallelism inside a learner's update (identity on one device): see docs/distributed.md. */
+  deviceOptimizer,
+  standardize,
 };

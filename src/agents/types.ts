@@ -63,10 +63,24 @@ export interface Counters {
   updates: Value;
 }
 
+/**
+ * The device axis of a data-parallel update (numDevices > 1): the update runs inside `pmap`
+ * on each device's shard of the data, and learners average their gradients (and any
+ * statistic that must be global, like advantage standardization) over `axisName`.
+ */
+export interface DeviceAxis {
+  /** The pmap axis name the collectives use. */
+  axisName: string;
+  /** Devices on the axis (each holds 1/size of the global batch). */
+  size: number;
+}
+
 /** What a learner sees besides its data: a key and the run's counters (for schedules). */
 export interface UpdateContext {
   key: Value;
   counters: Counters;
+  /** Set when the update is one device's part of a data-parallel update (see common/parallel.ts). */
+  devices?: DeviceAxis;
 }
 
 /** Optimizer states by optimizer name ({ actor, critic, alpha }; PPO: { model }). */
@@ -91,6 +105,11 @@ export interface Agent<S extends AgentState = AgentState> {
    * (logProb, value). `envSteps` (the run's counter) drives exploration schedules (ε-greedy).
    */
   computeActions(state: S, batch: SampleBatch, key: Value, envSteps?: Value): [Value, Extras];
+  /**
+   * Why this agent cannot train data-parallel (numDevices > 1), if it cannot: workflows refuse
+   * with this reason before compiling anything. Undefined: it can.
+   */
+  readonly dataParallelUnsupported?: string;
   /** Greedy actions (the policy's mode), for evaluation. */
   evaluateActions(state: S, batch: SampleBatch, key: Value): [Value, Extras];
   /**

@@ -15,7 +15,7 @@ import { IMPALA_ALGORITHM } from "../agents/impala/algorithm.js";
 import { ES_ALGORITHM } from "../agents/es/algorithm.js";
 import { QLEARNING_ALGORITHM } from "../agents/qlearning/algorithm.js";
 
-const REGISTRY = new Map<string, AlgorithmSpec<any>>();
+const REGISTRY = new Map<string, AlgorithmSpec>();
 
 /** Adds an algorithm (a user's own, say) under `spec.name`; a taken name is an error. */
 export function registerAlgorithm<C extends BaseConfig>(spec: AlgorithmSpec<C>): void {

@@ -19,6 +19,9 @@ import { EpisodeRecorder, episodeKey, writeEpisodeGif } from "../workflows/outpu
 import { buildWorkflow, resolveAlgorithmConfig } from "./registry.js";
 import { trainMany } from "./train_many.js";
 
+/** A config (an interface, so without an index signature) as the plain record it is, for writing it out. */
+const asRecord = (config: object): Record<string, unknown> => config as Record<string, unknown>;
+
 export interface OutputOptions {
   /** Where run directories go (default "runs"). */
   runsDir?: string;
@@ -116,10 +119,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     config = resolveAlgorithmConfig(opts.config ?? {});
     dir = await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(config.algo, config.env), { unique: opts.name === undefined });
     // Written at once (building the workflow takes seconds): a run killed from here on can be resumed.
-    await dir.writeConfig(config as unknown as Record<string, unknown>, `xla-ts resolved config; rerun with: xla-ts train --config ${dir.config}`);
+    await dir.writeConfig(asRecord(config), `xla-ts resolved config; rerun with: xla-ts train --config ${dir.config}`);
     dir.markStatus("running", { name: nodePath.basename(dir.path), algo: config.algo, env: config.env, seeds: [config.seed], command: opts.command, pid: process.pid });
   }
   const wf = buildWorkflow({ ...config });
+  wf.checkDevices(); // numDevices > the runtime's devices: say so before compiling anything
   const label = `${wf.name} ${config.env}`;
   const totalSteps = wf.numIterations * wf.stepsPerIteration;
 
@@ -140,7 +144,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
       await truncateEvents(dir.path, 0);
     }
   }
-  await dir.writeConfig(config as unknown as Record<string, unknown>, `xla-ts resolved config (${label}); rerun with: xla-ts train --config ${dir.config}`);
+  await dir.writeConfig(asRecord(config), `xla-ts resolved config (${label}); rerun with: xla-ts train --config ${dir.config}`);
   const info: Record<string, unknown> = {
     name: nodePath.basename(dir.path),
     algo: config.algo,
@@ -164,7 +168,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
   async function trainBody(): Promise<RunResult> {
     const jsonl = new JsonlLogger(dir.metrics);
     const tb = new TensorBoardWriter(dir.path, { prefix: "train/" });
-    if (!resumeFrom) tb.text(0, "config", configMarkdown(config as unknown as Record<string, unknown>));
+    if (!resumeFrom) tb.text(0, "config", configMarkdown(asRecord(config)));
     const progress = opts.progress === false ? undefined : new Progress({ totalSteps, startSteps, label, out: opts.progress });
     const every = opts.checkpointEvery ?? 0;
     const keep = opts.keepCheckpoints ?? 5;
@@ -299,7 +303,7 @@ export async function trainSeeds(opts: TrainSeedsOptions): Promise<RunResult> {
   const print = opts.print ?? ((s: string) => process.stdout.write(s + "\n"));
   const base = resolveAlgorithmConfig(opts.config ?? {});
   const dir = opts.existingDir ? new RunDir(opts.existingDir) : await newRunDir(opts.runsDir ?? "runs", opts.name ?? defaultRunName(base.algo, base.env), { unique: opts.name === undefined });
-  await dir.writeConfig(base as unknown as Record<string, unknown>, `xla-ts resolved config; seeds ${opts.seeds.join(",")}${opts.sweep ? `; ${opts.sweep.key} swept over ${opts.sweep.values.join(",")}` : ""}`);
+  await dir.writeConfig(asRecord(base), `xla-ts resolved config; seeds ${opts.seeds.join(",")}${opts.sweep ? `; ${opts.sweep.key} swept over ${opts.sweep.values.join(",")}` : ""}`);
   const info: Record<string, unknown> = { name: nodePath.basename(dir.path), algo: base.algo, env: base.env, seeds: [...opts.seeds], sweep: opts.sweep, command: opts.command, startedAt: new Date().toISOString(), status: "running", pid: process.pid };
   await dir.writeRunInfo(info);
   try {

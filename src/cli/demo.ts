@@ -13,7 +13,7 @@ export async function devices(): Promise<void> {
   for (const d of rt.devices) console.log(`  device ${d.id}: ${d.kind} (${d.platform})`);
 }
 
-const fmt = (xs: ArrayLike<number>) => Array.from(xs, (v) => Number(v).toFixed(4)).join(", ");
+const fmt = (xs: ArrayLike<number | bigint>) => Array.from(xs, (v) => Number(v).toFixed(4)).join(", ");
 
 export async function demo(): Promise<void> {
   await devices();
@@ -36,10 +36,10 @@ export async function demo(): Promise<void> {
   });
   const t0 = performance.now();
   for (let i = 0; i < 200; i++) [w, b] = step(w, b, x, y) as [Value, Value];
-  const l = await (loss(w, b, x, y) as any).data();
+  const l = await loss(w, b, x, y).data();
   const ms = performance.now() - t0;
   console.log(`gradient descent, 200 jitted steps (first call compiles) in ${ms.toFixed(0)} ms`);
-  console.log(`  learned w = [${fmt(await (w as any).data())}] (true [0.5, -1, 0.25]), loss ${Number(l[0]).toExponential(2)}`);
+  console.log(`  learned w = [${fmt(await w.data())}] (true [0.5, -1, 0.25]), loss ${Number(l[0]).toExponential(2)}`);
 
   // vmap: per-example gradients without a loop.
   const perExample = vmap(grad((w: Value, xi: Value, yi: Value) => np.sum(np.square(np.subtract(np.matmul(xi, w), yi)))), {
@@ -54,9 +54,9 @@ export async function demo(): Promise<void> {
     const next = np.add(r, np.multiply(G, 0.9));
     return [next, next];
   }, np.array(0.0, "float32"), rewards, { reverse: true }) as [Value, Value];
-  console.log(`discounted returns (γ=0.9) of [1, 0, 0, 1, 1]: [${fmt(await (returns as any).data())}]`);
+  console.log(`discounted returns (γ=0.9) of [1, 0, 0, 1, 1]: [${fmt(await returns.data())}]`);
 
   // Random numbers: the same bits as jax.random for the same seed.
   const u = random.uniform(random.key(42), [3]);
-  console.log(`random.uniform(key(42), [3]) = [${fmt(await (u as any).data())}] (identical to jax.random.uniform)`);
+  console.log(`random.uniform(key(42), [3]) = [${fmt(await u.data())}] (identical to jax.random.uniform)`);
 }

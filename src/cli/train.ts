@@ -150,6 +150,8 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     if (overrides.foldIterations === undefined) overrides.foldIterations = overrides.evalEvery;
     sync = 2 * (overrides.evalEvery as number);
   }
+  // Too many devices, or sizes numDevices does not divide: said before a run directory exists.
+  if ((config.numDevices ?? 1) > 1) buildWorkflow({ ...config }).checkDevices();
   const seeds = f.seeds as number[] | undefined;
   const sweep = f.sweep !== undefined ? parseSweep(f.sweep as string, algo) : undefined;
   if (sweep) for (const v of sweep.values) checkConfig({ ...overrides, [sweep.key]: v }, `--sweep ${sweep.key}=${v}`);
@@ -159,6 +161,8 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (out.name !== undefined && existsSync(path.join(out.runsDir, out.name)))
     throw new UsageError(`the run directory ${path.join(out.runsDir, out.name)} already exists; ${describeExisting(new RunDir(path.join(out.runsDir, out.name)))}`);
   if ((seeds && seeds.length > 1) || sweep) {
+    if ((config.numDevices ?? 1) > 1)
+      throw new UsageError(`numDevices = ${config.numDevices} cannot be combined with several seeds or --sweep (those vmap whole runs into one program; pmap runs at the top level): train the seeds one by one, or use numDevices=1`);
     if (f["checkpoint-every"] !== undefined) io.err("note: --checkpoint-every is ignored with several seeds (one program runs them all; each gets a final checkpoint)");
     await trainSeeds({ ...common, ...out, config: overrides, seeds: seeds ?? [config.seed], sweep });
     return 0;

@@ -2,6 +2,7 @@
 // every intermediate, then walk the equations backwards calling each primitive's VJP rule.
 // Rules are ordinary lax calls, so under jit the backward pass is staged into the same
 // program, and differentiating a gradient (grad of grad) just differentiates those calls.
+import { asDyn, type DynFn, type Fn } from "./fn.js";
 import { ShapedArray, isFloatDtype } from "./aval.js";
 import { Jaxpr, Literal, Var, type Atom } from "./ir.js";
 import { getPrimitive } from "./primitive.js";
@@ -121,7 +122,7 @@ interface Traced {
   inAvals: ShapedArray[];
 }
 
-function traceAndLinearize(f: (...args: any[]) => unknown, primals: unknown[], fn: string): Traced {
+function traceAndLinearize(f: DynFn, primals: unknown[], fn: string): Traced {
   const [leaves, inTree] = flatten(primals);
   const inAvals = leaves.map((l) => leafAval(l, fn));
   let outTree: TreeDef | undefined;
@@ -148,7 +149,7 @@ function traceAndLinearize(f: (...args: any[]) => unknown, primals: unknown[], f
  * cotangents of the primals (a tuple, one per primal; zeros for integer inputs).
  */
 export function vjp<F extends Fn>(f: F, ...primals: LooseArgs<Parameters<F>>): [ReturnType<F>, (ct: CotangentIn<ReturnType<F>>) => Tangents<Parameters<F>>] {
-  const t = traceAndLinearize(untyped(f), primals, "vjp");
+  const t = traceAndLinearize(asDyn(f), primals, "vjp");
   const out = unflatten(t.outTree, t.lin.outs) as ReturnType<F>;
   const vjpFn = (ct: CotangentIn<ReturnType<F>>): Tangents<Parameters<F>> => {
     const [ctLeaves, ctTree] = flatten(ct);
@@ -169,21 +170,14 @@ export function vjp<F extends Fn>(f: F, ...primals: LooseArgs<Parameters<F>>): [
 
 // --- the types of transformed functions ---------------------------------------------------
 
-/**
- * A function of pytrees of arrays: what the transformations take; the transformed function is
- * typed from its parameters. (`any[]` only in this constraint: an unannotated lambda's
- * parameters are then `any`, as for jit and vmap, rather than `never`.)
- */
-export type Fn = (...args: any[]) => unknown;
-type AnyFn = (...args: unknown[]) => unknown;
-// The one place a typed function is called with arguments checked at run time (pytrees).
-const untyped = (f: Fn): AnyFn => f as unknown as AnyFn;
+export type { Fn };
 
 /**
  * The gradient (tangent) of a pytree: the same structure, an array at each leaf (JS numbers
- * included). A type that admits an array (`Value`, numpy's `ArrayLike`, `unknown`) gives `Value`.
+ * included). A type that admits an array (`Value`, numpy's `ArrayLike`, `unknown`) gives `Value`;
+ * so does an unannotated parameter (`never`), which takes anything as `unknown` does.
  */
-export type Tangent<T> = [Value] extends [T] ? Value : TangentOf<T>;
+export type Tangent<T> = [T] extends [never] ? Value : [Value] extends [T] ? Value : TangentOf<T>;
 type TangentOf<T> = T extends Value | number | ArrayBufferView
   ? Value
   : T extends (...args: never[]) => unknown
@@ -194,7 +188,7 @@ type TangentOf<T> = T extends Value | number | ArrayBufferView
         ? { -readonly [K in keyof T]: Tangent<T[K]> }
         : T;
 /** Arguments as a transformed function accepts them: a JS number wherever f takes an array. */
-export type LooseArgs<Args extends readonly unknown[]> = { [K in keyof Args]: Args[K] extends Value ? Args[K] | number : Args[K] };
+export type LooseArgs<Args extends readonly unknown[]> = { [K in keyof Args]: [Args[K]] extends [never] ? unknown : Args[K] extends Value ? Args[K] | number : Args[K] };
 /** One tangent per argument of a parameter list. */
 export type Tangents<Args extends readonly unknown[]> = { -readonly [K in keyof Args]: Tangent<Args[K]> };
 /** A cotangent given to a vjp function: the output's structure, arrays or JS numbers at the leaves. */
@@ -226,11 +220,11 @@ export function valueAndGrad<F extends Fn, const A extends Argnums = 0, H extend
   f: F,
   opts: GradOptions<A, H> = {},
 ): (...args: LooseArgs<Parameters<F>>) => [H extends true ? [Value, AuxOf<F>] : Value, GradsOf<F, A>] {
-  const vg = valueAndGradUntyped(untyped(f), opts);
+  const vg = valueAndGradUntyped(asDyn(f), opts);
   return (...args) => vg(...args) as [H extends true ? [Value, AuxOf<F>] : Value, GradsOf<F, A>];
 }
 
-function valueAndGradUntyped(f: AnyFn, opts: GradOptions) {
+function valueAndGradUntyped(f: DynFn, opts: GradOptions) {
   const argnums = opts.argnums ?? 0;
   const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   const name = f.name || "anonymous";
@@ -275,7 +269,7 @@ export function grad<F extends Fn, const A extends Argnums = 0, H extends boolea
   f: F,
   opts: GradOptions<A, H> = {},
 ): (...args: LooseArgs<Parameters<F>>) => H extends true ? [GradsOf<F, A>, AuxOf<F>] : GradsOf<F, A> {
-  const vg = valueAndGradUntyped(untyped(f), opts);
+  const vg = valueAndGradUntyped(asDyn(f), opts);
   return (...args) => {
     const [v, g] = vg(...args);
     return (opts.hasAux === true ? [g, (v as unknown[])[1]] : g) as H extends true ? [GradsOf<F, A>, AuxOf<F>] : GradsOf<F, A>;

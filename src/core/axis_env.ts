@@ -2,7 +2,7 @@
 // collective primitives (defined in lax) run under the `ref` backend's device emulation.
 import type { ShapedArray } from "./aval.js";
 import type { HostArray } from "./host.js";
-import type { Primitive } from "./primitive.js";
+import type { AnyPrimitive } from "./primitive.js";
 
 const axes: { name: string; size: number }[] = [];
 
@@ -25,14 +25,14 @@ export function axisSizeOf(op: string, name: string): number {
 }
 
 /** Runs one collective equation for every emulated device at once (`inputs[d]`: device d's). */
-export type CollectiveEmulator = (prim: Primitive, inputs: readonly (readonly HostArray[])[], params: object, outAvals: readonly ShapedArray[]) => HostArray[][];
+export type CollectiveEmulator = (prim: AnyPrimitive, inputs: readonly (readonly HostArray[])[], params: object, outAvals: readonly ShapedArray[]) => HostArray[][];
 
-const emulators = new Map<Primitive, CollectiveEmulator>();
+const emulators = new Map<AnyPrimitive, CollectiveEmulator>();
 
-export function registerCollective(prim: Primitive, emulate: CollectiveEmulator): void {
+export function registerCollective(prim: AnyPrimitive, emulate: CollectiveEmulator): void {
   emulators.set(prim, emulate);
 }
 
-export function collectiveEmulator(prim: Primitive): CollectiveEmulator | undefined {
+export function collectiveEmulator(prim: AnyPrimitive): CollectiveEmulator | undefined {
   return emulators.get(prim);
 }

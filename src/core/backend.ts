@@ -4,7 +4,7 @@
 // is interpreted in TypeScript (float64 capable; the conformance oracle; no compile latency).
 import { ShapedArray } from "./aval.js";
 import { Jaxpr, Var } from "./ir.js";
-import type { Primitive } from "./primitive.js";
+import type { AnyPrimitive } from "./primitive.js";
 import { Array } from "./values.js";
 import { lowerModule, donationAliases } from "./lowering.js";
 import { evalJaxprRef } from "./ref.js";
@@ -158,7 +158,7 @@ function runCompiled(c: Compiled, args: readonly Array[], outAvals: readonly Sha
 const eagerCache = new Map<string, Jaxpr>();
 
 /** Runs one primitive on concrete arrays. */
-export function executePrimitive(prim: Primitive, params: object, inputs: Array[], outAvals: ShapedArray[]): Array[] {
+export function executePrimitive(prim: AnyPrimitive, params: object, inputs: Array[], outAvals: ShapedArray[]): Array[] {
   for (const a of inputs) a.checkAlive(prim.name);
   if (backendName() === "ref") {
     const outs = prim.ref(

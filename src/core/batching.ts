@@ -1,5 +1,6 @@
 // vmap as an IR interpreter: trace f on one example, then evaluate its equations forward
 // with batched values, each primitive's batching rule saying where the batch axis goes.
+import { asDyn, type Args, type Fn } from "./fn.js";
 import { ShapedArray } from "./aval.js";
 import { Jaxpr, Literal, Var, type Atom } from "./ir.js";
 import { getPrimitive } from "./primitive.js";
@@ -94,7 +95,7 @@ export interface VmapOptions {
   axisSize?: number;
 }
 
-export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): (...args: Args<Parameters<F>>) => ReturnType<F> {
   const name = f.name || "anonymous";
   return ((...args: unknown[]) => {
     const inSpec = opts.inAxes === undefined ? 0 : opts.inAxes;
@@ -126,7 +127,7 @@ export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions 
     let outTree: TreeDef | undefined;
     const traced = traceFlat(
       (...xs) => {
-        const out = f(...(unflatten(inTree, xs) as unknown[]));
+        const out = asDyn(f)(...(unflatten(inTree, xs) as unknown[]));
         const [ol, ot] = flatten(out);
         outTree = ot;
         return ol as (Value | number)[];
@@ -147,5 +148,5 @@ export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions 
       return outDims[i] === null ? broadcastAxis(o, size!, target) : moveaxis(o, outDims[i]!, target);
     });
     return unflatten(outTree!, moved);
-  }) as (...args: Parameters<F>) => ReturnType<F>;
+  }) as (...args: Args<Parameters<F>>) => ReturnType<F>;
 }

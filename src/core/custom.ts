@@ -9,21 +9,22 @@ import { evalJaxprRef } from "./ref.js";
 import { Value } from "./values.js";
 import { batchJaxpr, batchToFront, vmap } from "./batching.js";
 import { flatten, unflatten, type TreeDef } from "../pytree/index.js";
+import { asDyn, type Args, type DynFn, type Fn } from "./fn.js";
 
-type Fn = (...args: any[]) => any;
 
 interface CustomParams {
   jaxpr: Jaxpr;
   numConsts: number;
-  fwd: Fn;
-  bwd: Fn;
+  fwd: DynFn;
+  bwd: DynFn;
   inTree: TreeDef;
   outTree: TreeDef;
   /** The user's forward function, kept to rebuild the call under vmap. */
-  fun: Fn;
+  fun: DynFn;
 }
 
-export const customVjpCall: Primitive<CustomParams> = definePrimitive<CustomParams>({
+export const customVjpCall: Primitive<CustomParams> = definePrimitive<CustomParams>(
+{
   name: "custom_vjp_call",
   abstractEval(avals, { jaxpr }) {
     if (avals.length !== jaxpr.invars.length)
@@ -36,6 +37,7 @@ export const customVjpCall: Primitive<CustomParams> = definePrimitive<CustomPara
   ref(inputs, { jaxpr }) {
     return evalJaxprRef(jaxpr, [], inputs);
   },
+}, {
   vjp(cts, ins, _outs, p) {
     const args = unflatten(p.inTree, ins.slice(p.numConsts)) as unknown[];
     const res = p.fwd(...args);
@@ -60,7 +62,8 @@ export const customVjpCall: Primitive<CustomParams> = definePrimitive<CustomPara
     const k = dims.findIndex((d) => d !== null);
     const size = args[k]!.shape[dims[k]!]!;
     const moved = args.slice(p.numConsts).map((a, i) => batchToFront(a, dims[p.numConsts + i]!, size));
-    const g = customVjp(vmap(p.fun), vmap(p.fwd), vmap(p.bwd));
+    // vmap of fwd returns what fwd returns ([output, residuals]), batched; customVjp checks it.
+    const g = customVjp(vmap(p.fun), vmap(p.fwd) as (...args: unknown[]) => [unknown, unknown], vmap(p.bwd) as Bwd<unknown, unknown>);
     const out = g(...(unflatten(p.inTree, moved) as unknown[]));
     const leaves = flatten(out)[0] as Value[];
     return [leaves, leaves.map(() => 0)];
@@ -68,11 +71,18 @@ export const customVjpCall: Primitive<CustomParams> = definePrimitive<CustomPara
 });
 
 /**
+ * The backward function: residuals (as fwd returned them) and the output cotangent → one
+ * cotangent per argument. Its parameters are compared bivariantly (a method's signature), so it
+ * may take fwd's residuals as a narrower type (a tuple for an array literal).
+ */
+type Bwd<R, C> = { bwd(residuals: R, ct: C): unknown[] }["bwd"];
+
+/**
  * `customVjp(f, fwd, bwd)`: behaves as `f`; under grad/vjp its derivative is
  * `bwd(residuals, outputCotangent)` → one cotangent per argument, where
  * `[output, residuals] = fwd(...args)`.
  */
-export function customVjp<F extends Fn>(f: F, fwd: (...args: Parameters<F>) => [ReturnType<F>, unknown], bwd: (residuals: any, ct: ReturnType<F>) => unknown[]): F {
+export function customVjp<F extends Fn, R>(f: F, fwd: (...args: Parameters<F>) => [ReturnType<F>, R], bwd: Bwd<NoInfer<R>, ReturnType<F>>): (...args: Args<Parameters<F>>) => ReturnType<F> {
   return ((...args: unknown[]) => {
     const [leaves, inTree] = flatten(args);
     const avals = leaves.map((l) => {
@@ -82,7 +92,7 @@ export function customVjp<F extends Fn>(f: F, fwd: (...args: Parameters<F>) => [
     let outTree: TreeDef | undefined;
     const traced = traceFlat(
       (...xs) => {
-        const out = f(...(unflatten(inTree, xs) as unknown[]));
+        const out = asDyn(f)(...(unflatten(inTree, xs) as unknown[]));
         const [ol, ot] = flatten(out);
         outTree = ot;
         return ol as Value[];
@@ -94,12 +104,12 @@ export function customVjp<F extends Fn>(f: F, fwd: (...args: Parameters<F>) => [
     const outs = bind(customVjpCall, [...consts, ...(leaves as Value[])], {
       jaxpr,
       numConsts: consts.length,
-      fwd,
-      bwd,
+      fwd: asDyn(fwd),
+      bwd: asDyn(bwd),
       inTree,
       outTree: outTree!,
-      fun: f,
+      fun: asDyn(f),
     });
     return unflatten(outTree!, outs);
-  }) as F;
+  }) as (...args: Args<Parameters<F>>) => ReturnType<F>;
 }

@@ -12,7 +12,7 @@ export function hostArray(aval: ShapedArray, data?: TypedArray): HostArray {
 }
 
 export function allocTyped(dtype: DType, n: number): TypedArray {
-  const C = DTYPES[dtype].array as unknown as new (n: number) => TypedArray;
+  const C = DTYPES[dtype].array as new (n: number) => TypedArray;
   return new C(n);
 }
 

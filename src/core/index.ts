@@ -1,7 +1,7 @@
 export { ShapedArray, sizeOf, shapeEq, stridesOf, isFloatDtype, isIntDtype, isUnsignedDtype, type Shape } from "./aval.js";
 export { Array, Tracer, Value, isValue, toNested } from "./values.js";
 export { Jaxpr, Var, Literal, dce, type Atom, type Eqn } from "./ir.js";
-export { definePrimitive, primitives, getPrimitive, primError, type Primitive } from "./primitive.js";
+export { definePrimitive, defineRules, primitives, getPrimitive, primError, type Primitive, type AnyPrimitive, type PrimitiveDef, type Rules, type RulesOf, type ParamsOf, type NoParams, type VjpRule, type BatchRule } from "./primitive.js";
 export { bind, bind1, traceFlat, evalJaxpr, closeOver, currentTrace, numberLiteral, literalValue, type Traced } from "./trace.js";
 export { LowerCtx, lowerModule, tensorType, elemType, scalarLiteral } from "./lowering.js";
 export { backendName, setBackend, runJaxpr, executePrimitive, compileJaxpr, compileStats, setExecutableCacheSize, executableCacheInfo, xlaRuntime, type BackendName } from "./backend.js";
@@ -10,7 +10,6 @@ export { fromNumbers, toNumbers, hostArray, type HostArray } from "./host.js";
 export { evalJaxprRef } from "./ref.js";
 export { vjp, grad, valueAndGrad, linearizeJaxpr, zerosLike, fullLike, scalarConst, type GradOptions } from "./ad.js";
 export { vmap, batchJaxpr, moveaxis, broadcastAxis, batchToFront, type BDim, type VmapOptions, type AxisSpec } from "./batching.js";
-export { defineRules, type VjpRule, type BatchRule } from "./primitive.js";
 export { jvp, jacfwd, jacrev, hessian, jvpJaxpr } from "./jvp.js";
 export { customVjp } from "./custom.js";
 export { pmap, type PmapOptions } from "./pmap.js";

@@ -1,6 +1,6 @@
 // The IR: a jaxpr-like list of equations over typed variables.
 import { ShapedArray } from "./aval.js";
-import type { Primitive } from "./primitive.js";
+import type { AnyPrimitive } from "./primitive.js";
 
 let varIds = 0;
 
@@ -20,7 +20,7 @@ export class Literal {
 export type Atom = Var | Literal;
 
 export interface Eqn {
-  readonly prim: Primitive;
+  readonly prim: AnyPrimitive;
   readonly params: Readonly<Record<string, unknown>>;
   readonly inputs: readonly Atom[];
   readonly outputs: readonly Var[];

@@ -1,5 +1,6 @@
 // jit: trace once per (tree structure, abstract values, static arguments), compile the whole
 // program once, run it. Inside another trace the program's equations are inlined instead.
+import { asDyn, type Args, type Fn } from "./fn.js";
 import { ShapedArray } from "./aval.js";
 import { Jaxpr } from "./ir.js";
 import { Array, Value } from "./values.js";
@@ -29,10 +30,10 @@ export interface Lowered {
   jaxpr: Jaxpr;
 }
 
-export type Jitted<F extends (...args: any[]) => any> = F & {
-  lower(...args: Parameters<F>): Lowered;
+export type Jitted<F extends Fn> = ((...args: Args<Parameters<F>>) => ReturnType<F>) & {
+  lower(...args: Args<Parameters<F>>): Lowered;
   /** Traces for these arguments (their shapes and dtypes only: donated arrays will do) and compiles on a worker thread, so the first call with such arguments does not compile. */
-  compileAsync(...args: Parameters<F>): Promise<void>;
+  compileAsync(...args: Args<Parameters<F>>): Promise<void>;
   /** Number of distinct programs traced so far. */
   readonly cacheSize: number;
 };
@@ -47,7 +48,7 @@ const RECOMPILE_WARN = 8;
 const RETRACE_WARN = 32;
 const MAX_TRACES = 256;
 
-export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
+export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
   const name = opts.name ?? (f.name || "anonymous");
   const staticNums = (opts.static ?? []).filter((s): s is number => typeof s === "number");
   const staticNames = (opts.static ?? []).filter((s): s is string => typeof s === "string");
@@ -133,7 +134,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
             }
             return a;
           });
-          const out = f(...full);
+          const out = asDyn(f)(...full);
           const [outLeaves, ot] = flatten(out);
           outTree = ot;
           return outLeaves.map((l) => {
@@ -166,13 +167,12 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     return unflatten(entry.outTree, outs);
   };
 
-  Object.defineProperty(call, "cacheSize", { get: () => cache.size });
-  (call as any).lower = (...args: unknown[]): Lowered => {
+  const lower = (...args: unknown[]): Lowered => {
     const { entry } = prepare(args);
     const jaxpr = entry.traced.jaxpr;
     return { jaxpr, asText: () => lowerModule(jaxpr, { donate: entry.donated.map((i) => i + jaxpr.constvars.length) }) };
   };
-  (call as any).compileAsync = async (...args: unknown[]): Promise<void> => {
+  const compileAsync = async (...args: unknown[]): Promise<void> => {
     const { entry } = prepare(args);
     const jaxpr = entry.traced.jaxpr;
     await precompileJaxpr(
@@ -180,13 +180,16 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       entry.donated.map((i) => i + jaxpr.constvars.length),
     );
   };
+  const jitted = Object.assign(call, { lower, compileAsync });
+  Object.defineProperty(jitted, "cacheSize", { get: () => cache.size });
   void backendName;
-  return call as unknown as Jitted<F>;
+  // `call` takes f's arguments and returns f's result (checked at run time as pytrees).
+  return jitted as unknown as Jitted<F>;
 }
 
 /** The IR of `f` for these arguments, e.g. `makeJaxpr(f)(x).toString()`. */
-export function makeJaxpr<F extends (...args: any[]) => any>(f: F): (...args: Parameters<F>) => Jaxpr {
-  return (...args) => (jit(f) as any).lower(...args).jaxpr;
+export function makeJaxpr<F extends Fn>(f: F): (...args: Args<Parameters<F>>) => Jaxpr {
+  return (...args) => jit(f).lower(...args).jaxpr;
 }
 
 /** A call with fewer arguments than `f` declares whose trace failed: say so first. */

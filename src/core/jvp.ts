@@ -4,6 +4,7 @@
 // costs about two reverse passes and needs the VJP rules. The exception is "while", which has
 // no VJP: its jvp is a while loop over (primal carry, tangent carry) whose body is the jvp of
 // the body. jacfwd / jacrev are vmaps of jvp / vjp over basis vectors.
+import { asDyn, type DynFn } from "./fn.js";
 import { ShapedArray, isFloatDtype, sizeOf } from "./aval.js";
 import { Jaxpr, Literal, Var, type Atom, type Eqn } from "./ir.js";
 import { getPrimitive } from "./primitive.js";
@@ -61,6 +62,7 @@ interface WhileLike {
 
 /** jvp of a while loop: a while over (carry, tangents of the float carries). */
 function jvpWhile(e: Eqn, ins: readonly Value[], tins: readonly T[]): [Value[], T[]] {
+  // The params of a `while` equation (core cannot import lax's WhileParams; the caller dispatches on the name).
   const { condJaxpr, bodyJaxpr, condNConsts: nc, bodyNConsts: nb } = e.params as unknown as WhileLike;
   const cc = ins.slice(0, nc);
   const bc = ins.slice(nc, nc + nb);
@@ -148,7 +150,7 @@ function asValue(l: unknown, fn: string, what: string): Value {
  * `[primalsOut, tangentsOut] = jvp(f, primals, tangents)`: f's outputs and their directional
  * derivative along `tangents` (same tree as `primals`; tangents of integer leaves are ignored).
  */
-export function jvp<Out>(f: (...args: any[]) => Out, primals: readonly unknown[], tangents: readonly unknown[]): [Out, Out] {
+export function jvp<Out>(f: { fn(...args: unknown[]): Out }["fn"], primals: readonly unknown[], tangents: readonly unknown[]): [Out, Out] {
   const [pl, inTree] = flatten([...primals]);
   const [tl, tTree] = flatten([...tangents]);
   if (!tTree.equals(inTree)) throw new TypeError(`jvp: the tangents' structure ${tTree} differs from the primals' ${inTree}`);
@@ -221,7 +223,7 @@ function argnumList(opts: GradOptions, nargs: number, fn: string): number[] {
 }
 
 /** f with only the argnums arguments free; checks they are float. */
-function restrict(f: (...args: any[]) => unknown, args: unknown[], nums: number[], fn: string) {
+function restrict(f: DynFn, args: unknown[], nums: number[], fn: string) {
   const diff = nums.map((n) => args[n]);
   const [leaves, inTree] = flatten(diff);
   const vals = leaves.map((l) => asValue(l, fn, "argument"));
@@ -258,7 +260,7 @@ export function jacfwd<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pi
   const name = `jacfwd(${f.name || "anonymous"})`;
   return (...args) => {
     const nums = argnumList(opts, args.length, name);
-    const { diff, inTree, vals, g } = restrict(f, args, nums, name);
+    const { diff, inTree, vals, g } = restrict(asDyn(f), args, nums, name);
     const n = vals.reduce((s, v) => s + v.size, 0);
     let outTree: TreeDef | undefined;
     const push = (...ts: Value[]) => {
@@ -289,7 +291,7 @@ export function jacrev<F extends Fn, const A extends Argnums = 0>(f: F, opts: Pi
   const name = `jacrev(${f.name || "anonymous"})`;
   return (...args) => {
     const nums = argnumList(opts, args.length, name);
-    const { diff, inTree, vals, g } = restrict(f, args, nums, name);
+    const { diff, inTree, vals, g } = restrict(asDyn(f), args, nums, name);
     const [out, vjpFn] = vjp(g, ...diff);
     const [ol, outTree] = flatten(out);
     const outVals = ol.map((l) => asValue(l, name, "output"));

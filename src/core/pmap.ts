@@ -4,6 +4,7 @@
 // with its slice (Executable.runOnDevices). Collectives lower to all_reduce / all_gather /
 // replica_id over one replica group. On the `ref` backend the devices are emulated: the
 // program's equations run in lockstep for every device, collectives seeing all operands.
+import { asDyn, type Args, type Fn } from "./fn.js";
 import { ShapedArray } from "./aval.js";
 import { Literal, Var, type Atom, type Jaxpr } from "./ir.js";
 import { Array, Value } from "./values.js";
@@ -141,7 +142,7 @@ function runReplicated(j: Jaxpr, devices: readonly Device[], args: readonly (rea
  * device d; inside f, lax.psum(x, "i") etc. combine values across the devices. Call it at
  * the top level (not inside jit/grad/vmap). Inputs and outputs pass through the host.
  */
-export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions): (...args: Parameters<F>) => ReturnType<F> {
+export function pmap<F extends Fn>(f: F, opts: PmapOptions): (...args: Args<Parameters<F>>) => ReturnType<F> {
   const name = f.name || "anonymous";
   const op = `pmap(${name})`;
   if (opts === undefined || opts === null || typeof opts.axisName !== "string" || !opts.axisName) throw new TypeError(`${op}: options.axisName must be a non-empty string`);
@@ -182,7 +183,7 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions)
       const t = withAxis(opts.axisName, n, () =>
         traceFlat(
           (...xs) => {
-            const [ol, ot] = flatten(f(...(unflatten(inTree, xs) as unknown[])));
+            const [ol, ot] = flatten(asDyn(f)(...(unflatten(inTree, xs) as unknown[])));
             outTree = ot;
             return ol.map((o) => {
               if (o instanceof Value || typeof o === "number") return o;
@@ -231,5 +232,5 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions)
       return new Array(new ShapedArray(shape, a.dtype, a.weakType), { host: stackHost(outData.map((l) => l[k]!), a.shape, d) });
     });
     return unflatten(outTree, outs);
-  }) as (...args: Parameters<F>) => ReturnType<F>;
+  }) as (...args: Args<Parameters<F>>) => ReturnType<F>;
 }

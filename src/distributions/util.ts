@@ -46,7 +46,7 @@ export function sampleShapeOf(where: string, s: number | readonly number[] | und
   return out;
 }
 
-export function checkSame<T>(where: string, cls: abstract new (...a: any[]) => T, other: unknown): T {
+export function checkSame<T>(where: string, cls: abstract new (...a: never[]) => T, other: unknown): T {
   if (!(other instanceof cls)) {
     const got = other === null || typeof other !== "object" ? String(other) : (other.constructor?.name ?? "object");
     throw new TypeError(`${where}: the other distribution must be a ${cls.name}, got ${got}`);
@@ -55,7 +55,7 @@ export function checkSame<T>(where: string, cls: abstract new (...a: any[]) => T
 }
 
 /** An instance of `cls` with these fields, bypassing the constructor (pytree unflatten: children may be tracers or anything). */
-export function rebuild<T extends object>(cls: abstract new (...a: any[]) => T, fields: Record<string, unknown>): T {
+export function rebuild<T extends object>(cls: abstract new (...a: never[]) => T, fields: Record<string, unknown>): T {
   return Object.freeze(Object.assign(Object.create(cls.prototype) as T, fields));
 }
 

@@ -53,7 +53,7 @@ export function specOf(id: string): EnvSpec {
  * A new environment: the factory's, given `options` (less maxEpisodeSteps), wrapped in a
  * TimeLimit when a step limit applies.
  */
-export function make(id: string, options: MakeOptions = {}): Environment<any, any> {
+export function make(id: string, options: MakeOptions = {}): Environment {
   const { factory, spec } = entryOf(id);
   const { maxEpisodeSteps, ...rest } = options;
   const env = factory(rest);

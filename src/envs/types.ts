@@ -36,4 +36,4 @@ export interface Environment<S = unknown, P = unknown> {
   render(state: S, params?: P): Value;
 }
 
-export type EnvFactory = (options?: Record<string, unknown>) => Environment<any, any>;
+export type EnvFactory = (options?: Record<string, unknown>) => Environment;

@@ -3,14 +3,13 @@
 // one replica group holding every replica of the pmap; the `ref` backend runs them through
 // pmap's lockstep emulation (emulateCollective, registered with core/axis_env), which sees every device's operand at once.
 import { ShapedArray, shapeStr } from "../core/aval.js";
-import { definePrimitive, defineRules, type Primitive } from "../core/primitive.js";
+import { definePrimitive, type AnyPrimitive, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { tensorType, type LowerCtx } from "../core/lowering.js";
 import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
 import { axisSizeOf, registerCollective } from "../core/axis_env.js";
 import { lax as ew } from "./elementwise.js";
-import { convertLax } from "./convert.js";
 import { scalarConst, shapeLax as L } from "./shape.js";
 import { checkArity, checkDtype, newHost, primError } from "./util.js";
 
@@ -103,7 +102,7 @@ export const axisIndexP = definePrimitive<AxisParams>({
 // --- the ref emulation: every device's operands of one collective equation at once -------------
 
 /** Runs one collective equation for all devices (`inputs[d]` are device d's operands). */
-function emulateCollective(prim: Primitive, inputs: readonly (readonly HostArray[])[], params: object, outAvals: readonly ShapedArray[]): HostArray[][] {
+function emulateCollective(prim: AnyPrimitive, inputs: readonly (readonly HostArray[])[], params: object, outAvals: readonly ShapedArray[]): HostArray[][] {
   const n = inputs.length;
   const o = outAvals[0]!;
   if (prim === axisIndexP) return inputs.map((_, d) => [{ aval: o, data: Int32Array.of(d) }]);
@@ -129,40 +128,7 @@ function emulateCollective(prim: Primitive, inputs: readonly (readonly HostArray
   throw new Error(`internal: no device emulation for ${prim.name}`);
 }
 
-for (const p of [psumP, pmaxP, pminP, allGatherP, axisIndexP]) registerCollective(p as Primitive, emulateCollective);
-
-// --- transformation rules -----------------------------------------------------------------
-
-for (const p of [psumP, pmaxP, pminP]) defineRules(p, { batch: ([x], [d], params) => [[bind1(p, [x!], params)], [d!]] });
-
-// psum's transpose is psum (JAX's rule: each device's cotangent reaches every device's input).
-defineRules(psumP, { vjp: ([ct], _x, _o, params) => [bind1(psumP, [ct!], params)] });
-
-// pmax / pmin: the cotangent summed over devices is shared among the elements (on any device)
-// equal to the result, as the single-device reductions do.
-for (const p of [pmaxP, pminP])
-  defineRules(p, {
-    vjp: ([ct], [x], [out], params) => {
-      const hit = convertLax.convertElementType(ew.eq(x!, out!), x!.dtype);
-      const count = bind1(psumP, [hit], params);
-      return [ew.mul(ew.div(bind1(psumP, [ct!], params), count), hit)];
-    },
-  });
-
-defineRules(allGatherP, {
-  // Device d's operand is slice d of the gathered result on every device: its cotangent is
-  // slice d of the cotangents summed over devices.
-  vjp: ([ct], [x], _o, params) => {
-    const summed = bind1(psumP, [ct!], { axisName: params.axisName, axisSize: params.axisSize });
-    const idx = bind1(axisIndexP, [], { axisName: params.axisName, axisSize: params.axisSize });
-    return [L.reshape(L.dynamicSliceInDim(summed, idx, 1, params.axis), x!.shape)];
-  },
-  batch: ([x], [d], params) => {
-    const b = d!;
-    const axis = params.axis < b ? params.axis : params.axis + 1;
-    return [[bind1(allGatherP, [x!], { ...params, axis })], [params.axis < b ? b + 1 : b]];
-  },
-});
+for (const p of [psumP, pmaxP, pminP, allGatherP, axisIndexP]) registerCollective(p, emulateCollective);
 
 // --- the lax face -------------------------------------------------------------------------
 
@@ -199,6 +165,3 @@ export const collectiveLax = {
     return bind1(axisIndexP, [], axisParams("axisIndex", axisName));
   },
 };
-
-// axis_index has no operands: nothing to differentiate, nothing batched.
-defineRules(axisIndexP, { vjp: () => [], batch: (_a, _d, params) => [[bind1(axisIndexP, [], params)], [null]] });

@@ -9,7 +9,8 @@ import type { Value } from "../core/values.js";
 import type { DType } from "../xla/dtype.js";
 import { convert } from "./convert.js";
 import { shapeLax as L } from "./shape.js";
-import { convP, type ConvParams } from "./conv.js";
+import * as K from "./conv.js";
+import type { ConvParams } from "./conv.js";
 
 const range = (n: number) => [...Array(n).keys()];
 const asDtype = (x: Value, dtype: DType) => (x.dtype === dtype ? x : bind1(convert, [x], { dtype }));
@@ -36,7 +37,7 @@ function reshapeAxisOutOf(src: number, size1: number, x: Value): Value {
 }
 
 function conv(lhs: Value, rhs: Value, p: ConvParams): Value {
-  return bind1(convP, [lhs, rhs], p);
+  return bind1(K.convP, [lhs, rhs], p);
 }
 
 /** The params of a transposed convolution: no preferred type (operands are converted first). */
@@ -113,57 +114,59 @@ function transposeRhs(g: Value, lhs: Value, rhs: Value, p: ConvParams): Value {
   return asDtype(out, rhs.dtype);
 }
 
-defineRules(convP, {
-  vjp: ([ct], [lhs, rhs], _o, p) => [transposeLhs(ct!, lhs!, rhs!, p), transposeRhs(ct!, lhs!, rhs!, p)],
-  batch: ([lhs, rhs], [dl, dr], p) => {
-    const dn = p.dimensionNumbers;
-    const G = p.featureGroupCount;
-    const B = p.batchGroupCount;
-    const l = lhs!;
-    const r = rhs!;
-    const size = dl !== null ? l.shape[dl]! : r.shape[dr!]!;
-    if (size === 0) {
-      // Nothing to fold an empty batch into: the result is empty.
-      const unb = (v: Value, d: number | null) => new ShapedArray(d === null ? v.shape : v.shape.filter((_, i) => i !== d), v.dtype);
-      const [o] = convP.abstractEval([unb(l, dl), unb(r, dr)], p);
-      return [[zerosLike({ shape: [0, ...o!.shape], dtype: o!.dtype })], [0]];
-    }
-    if (dl !== null && dr !== null) {
-      // Both batched: the batch becomes extra feature groups (or batch groups).
-      const q = { ...p };
-      let nl: Value;
-      if (B > 1) {
-        nl = reshapeAxisInto(dl, dn.lhs[0]!, l);
-        q.batchGroupCount = B * size;
-      } else {
-        nl = reshapeAxisInto(dl, dn.lhs[1]!, l);
-        q.featureGroupCount = G * size;
+defineRules(K, {
+  convP: {
+    vjp: ([ct], [lhs, rhs], _o, p) => [transposeLhs(ct!, lhs!, rhs!, p), transposeRhs(ct!, lhs!, rhs!, p)],
+    batch: ([lhs, rhs], [dl, dr], p) => {
+      const dn = p.dimensionNumbers;
+      const G = p.featureGroupCount;
+      const B = p.batchGroupCount;
+      const l = lhs!;
+      const r = rhs!;
+      const size = dl !== null ? l.shape[dl]! : r.shape[dr!]!;
+      if (size === 0) {
+        // Nothing to fold an empty batch into: the result is empty.
+        const unb = (v: Value, d: number | null) => new ShapedArray(d === null ? v.shape : v.shape.filter((_, i) => i !== d), v.dtype);
+        const [o] = K.convP.abstractEval([unb(l, dl), unb(r, dr)], p);
+        return [[zerosLike({ shape: [0, ...o!.shape], dtype: o!.dtype })], [0]];
       }
-      const out = conv(nl, reshapeAxisInto(dr, dn.rhs[0]!, r), q);
-      return [[reshapeAxisOutOf(dn.out[1]!, size, out)], [dn.out[1]!]];
-    }
-    if (dl !== null) {
-      // lhs only: fold the batch into N (inside each batch group).
-      let nl: Value;
-      if (B === 1) nl = reshapeAxisInto(dl, dn.lhs[0]!, l);
-      else {
-        const n = dn.lhs[0]!;
-        nl = reshapeAxisOutOf(n + (dl <= n ? 1 : 0), B, l);
-        nl = reshapeAxisInto(dl + (n < dl ? 1 : 0), n + 1, nl);
-        nl = reshapeAxisInto(n, n, nl);
+      if (dl !== null && dr !== null) {
+        // Both batched: the batch becomes extra feature groups (or batch groups).
+        const q = { ...p };
+        let nl: Value;
+        if (B > 1) {
+          nl = reshapeAxisInto(dl, dn.lhs[0]!, l);
+          q.batchGroupCount = B * size;
+        } else {
+          nl = reshapeAxisInto(dl, dn.lhs[1]!, l);
+          q.featureGroupCount = G * size;
+        }
+        const out = conv(nl, reshapeAxisInto(dr, dn.rhs[0]!, r), q);
+        return [[reshapeAxisOutOf(dn.out[1]!, size, out)], [dn.out[1]!]];
       }
-      return [[reshapeAxisOutOf(dn.out[0]!, size, conv(nl, r, p))], [dn.out[0]!]];
-    }
-    // rhs only: fold the batch into the output features (inside each group).
-    const o = dn.rhs[0]!;
-    const f = dn.out[1]!;
-    if (G === 1 && B === 1) return [[reshapeAxisOutOf(f, size, conv(l, reshapeAxisInto(dr!, o, r), p))], [f]];
-    const gc = G > 1 ? G : B;
-    let nr = reshapeAxisOutOf(o + (dr! <= o ? 1 : 0), gc, r);
-    nr = reshapeAxisInto(dr! + (o < dr! ? 1 : 0), o + 1, nr);
-    nr = reshapeAxisInto(o, o, nr);
-    let out = reshapeAxisOutOf(f, gc, conv(l, nr, p));
-    out = reshapeAxisOutOf(f + 1, size, out);
-    return [[reshapeAxisInto(f, f + 1, out)], [f]];
+      if (dl !== null) {
+        // lhs only: fold the batch into N (inside each batch group).
+        let nl: Value;
+        if (B === 1) nl = reshapeAxisInto(dl, dn.lhs[0]!, l);
+        else {
+          const n = dn.lhs[0]!;
+          nl = reshapeAxisOutOf(n + (dl <= n ? 1 : 0), B, l);
+          nl = reshapeAxisInto(dl + (n < dl ? 1 : 0), n + 1, nl);
+          nl = reshapeAxisInto(n, n, nl);
+        }
+        return [[reshapeAxisOutOf(dn.out[0]!, size, conv(nl, r, p))], [dn.out[0]!]];
+      }
+      // rhs only: fold the batch into the output features (inside each group).
+      const o = dn.rhs[0]!;
+      const f = dn.out[1]!;
+      if (G === 1 && B === 1) return [[reshapeAxisOutOf(f, size, conv(l, reshapeAxisInto(dr!, o, r), p))], [f]];
+      const gc = G > 1 ? G : B;
+      let nr = reshapeAxisOutOf(o + (dr! <= o ? 1 : 0), gc, r);
+      nr = reshapeAxisInto(dr! + (o < dr! ? 1 : 0), o + 1, nr);
+      nr = reshapeAxisInto(o, o, nr);
+      let out = reshapeAxisOutOf(f, gc, conv(l, nr, p));
+      out = reshapeAxisOutOf(f + 1, size, out);
+      return [[reshapeAxisInto(f, f + 1, out)], [f]];
+    },
   },
 });

@@ -7,7 +7,8 @@ import type { Value } from "../core/values.js";
 import type { DType } from "../xla/dtype.js";
 import { convert } from "./convert.js";
 import { shapeLax as L } from "./shape.js";
-import { dotGeneralP, type DotParams, type Precision } from "./dot.js";
+import * as D from "./dot.js";
+import type { DotParams, Precision } from "./dot.js";
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const remaining = (ndim: number, ...used: (readonly number[])[]) => range(0, ndim).filter((d) => !used.some((u) => u.includes(d)));
@@ -17,7 +18,7 @@ const asDtype = (x: Value, dtype: DType) => (x.dtype === dtype ? x : bind1(conve
 function dot(x: Value, y: Value, contracting: [number[], number[]], batch: [number[], number[]], precision?: Precision): Value {
   const p: DotParams = { contracting, batch };
   if (precision !== undefined) p.precision = precision;
-  return bind1(dotGeneralP, [x, y], p);
+  return bind1(D.dotGeneralP, [x, y], p);
 }
 
 /**
@@ -36,28 +37,30 @@ function transposeLhs(g: Value, x: Value, y: Value, [xc, yc]: [number[], number[
   return asDtype(L.transpose(out, argsort([...xb, ...xKept, ...xcByY])), x.dtype);
 }
 
-defineRules(dotGeneralP, {
-  vjp: ([ct], [x, y], _o, { contracting: [xc, yc], batch: [xb, yb], precision }) => [
-    transposeLhs(ct!, x!, y!, [xc, yc], [xb, yb], false, precision),
-    transposeLhs(ct!, y!, x!, [yc, xc], [yb, xb], true, precision),
-  ],
-  // The batch axis joins the batch dims when both operands have it, else it is a free dim
-  // of the one that has it (JAX's _dot_general_batch_dim_nums).
-  batch: ([x, y], [dx, dy], params) => {
-    const [[xc, yc], [xb, yb]] = [params.contracting, params.batch];
-    const bump = (ds: readonly number[], b: number | null) => ds.map((d) => (b !== null && d >= b ? d + 1 : d));
-    const p: DotParams = { ...params, contracting: [bump(xc, dx!), bump(yc, dy!)], batch: [bump(xb, dx!), bump(yb, dy!)] };
-    let outDim: number;
-    if (dx !== null && dy !== null) {
-      p.batch = [[dx, ...p.batch[0]], [dy, ...p.batch[1]]];
-      outDim = 0;
-    } else if (dx !== null) {
-      const free = remaining(x!.ndim, p.contracting[0], p.batch[0]);
-      outDim = xb.length + free.indexOf(dx);
-    } else {
-      const free = remaining(y!.ndim, p.contracting[1], p.batch[1]);
-      outDim = xb.length + remaining(x!.ndim, xc, xb).length + free.indexOf(dy!);
-    }
-    return [[bind1(dotGeneralP, [x!, y!], p)], [outDim]];
+defineRules(D, {
+  dotGeneralP: {
+    vjp: ([ct], [x, y], _o, { contracting: [xc, yc], batch: [xb, yb], precision }) => [
+      transposeLhs(ct!, x!, y!, [xc, yc], [xb, yb], false, precision),
+      transposeLhs(ct!, y!, x!, [yc, xc], [yb, xb], true, precision),
+    ],
+    // The batch axis joins the batch dims when both operands have it, else it is a free dim
+    // of the one that has it (JAX's _dot_general_batch_dim_nums).
+    batch: ([x, y], [dx, dy], params) => {
+      const [[xc, yc], [xb, yb]] = [params.contracting, params.batch];
+      const bump = (ds: readonly number[], b: number | null) => ds.map((d) => (b !== null && d >= b ? d + 1 : d));
+      const p: DotParams = { ...params, contracting: [bump(xc, dx!), bump(yc, dy!)], batch: [bump(xb, dx!), bump(yb, dy!)] };
+      let outDim: number;
+      if (dx !== null && dy !== null) {
+        p.batch = [[dx, ...p.batch[0]], [dy, ...p.batch[1]]];
+        outDim = 0;
+      } else if (dx !== null) {
+        const free = remaining(x!.ndim, p.contracting[0], p.batch[0]);
+        outDim = xb.length + free.indexOf(dx);
+      } else {
+        const free = remaining(y!.ndim, p.contracting[1], p.batch[1]);
+        outDim = xb.length + remaining(x!.ndim, xc, xb).length + free.indexOf(dy!);
+      }
+      return [[bind1(D.dotGeneralP, [x!, y!], p)], [outDim]];
+    },
   },
 });

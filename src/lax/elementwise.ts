@@ -1,7 +1,7 @@
 // Elementwise primitives: unary math, binary arithmetic, comparisons, logic and bit ops.
 // Operands must already agree in shape and dtype; numpy broadcasts and promotes before here.
 import { ShapedArray } from "../core/aval.js";
-import { definePrimitive, type Primitive } from "../core/primitive.js";
+import { definePrimitive, type NoParams, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import type { Value } from "../core/values.js";
 import { fromNumbers, toNumbers, type HostArray } from "../core/host.js";
@@ -24,14 +24,14 @@ function mapHost(inputs: HostArray[], o: ShapedArray, fn: (xs: number[], d: DTyp
   }
   const half = inputs.some((h) => h.aval.dtype === "float16" || h.aval.dtype === "bfloat16");
   const ins: ArrayLike<number>[] = inputs.map((h) =>
-    half || h.aval.dtype === "int64" ? toNumbers(h) : (h.data as unknown as ArrayLike<number>),
+    half || h.aval.dtype === "int64" ? toNumbers(h) : (h.data as ArrayLike<number>),
   );
   if (half || o.dtype === "float16" || o.dtype === "bfloat16" || o.dtype === "int64") {
     const vals = new Float64Array(n);
     for (let i = 0; i < n; i++) vals[i] = fn(ins.map((a) => a[i]!), d0);
     return fromNumbers(vals, o.shape, o.dtype, o.weakType);
   }
-  const r = res.data as unknown as { [i: number]: number };
+  const r = res.data as { [i: number]: number };
   if (ins.length === 1) {
     const a = ins[0]!;
     const xs = [0];
@@ -62,8 +62,8 @@ interface UnaryDef {
   outDtype?: (d: DType) => DType;
 }
 
-function defUnary(name: string, def: UnaryDef): Primitive {
-  return definePrimitive({
+function defUnary(name: string, def: UnaryDef): Primitive<NoParams> {
+  return definePrimitive<NoParams>({
     name,
     abstractEval(avals) {
       checkArity(name, avals, 1);
@@ -146,11 +146,11 @@ interface BinaryDef {
   fn: (a: number, b: number, d: DType) => number;
   big?: (a: bigint, b: bigint) => bigint;
   /** Emits the op itself (for ops that need attributes or a composite lowering). */
-  lower?: Primitive["lower"];
+  lower?: Primitive<NoParams>["lower"];
 }
 
-function defBinary(name: string, def: BinaryDef): Primitive {
-  return definePrimitive({
+function defBinary(name: string, def: BinaryDef): Primitive<NoParams> {
+  return definePrimitive<NoParams>({
     name,
     abstractEval(avals) {
       checkArity(name, avals, 2);
@@ -224,7 +224,7 @@ export const rem = defBinary("rem", {
 });
 export const pow = defBinary("pow", { mlir: "stablehlo.power", cls: "num", fn: (a, b, d) => (isIntD(d) ? intPow(a, b, d) : Math.pow(a, b)) });
 // The CPU plugin's maximum/minimum may drop NaNs (fast min/max); NaN propagation is made explicit.
-function nanPropagating(mlir: string): Primitive["lower"] {
+function nanPropagating(mlir: string): Primitive<NoParams>["lower"] {
   return (ctx, [x, y], ins, [o]) => {
     const m = ctx.op1(mlir, [x!, y!], ins, o!);
     if (compareType(ins[0]!.dtype) !== "FLOAT") return [m];
@@ -294,8 +294,8 @@ const CMP: Record<ComparisonDirection, (a: number, b: number) => boolean> = {
   GE: (a, b) => a >= b,
 };
 
-function defCompare(name: string, dir: ComparisonDirection): Primitive {
-  return definePrimitive({
+function defCompare(name: string, dir: ComparisonDirection): Primitive<NoParams> {
+  return definePrimitive<NoParams>({
     name,
     abstractEval(avals) {
       checkArity(name, avals, 2);
@@ -338,7 +338,7 @@ export const ge = defCompare("ge", "GE");
 
 // --- select, clamp ----------------------------------------------------------------------
 
-export const select = definePrimitive({
+export const select = definePrimitive<NoParams>({
   name: "select",
   abstractEval(avals) {
     checkArity("select", avals, 3);
@@ -354,16 +354,16 @@ export const select = definePrimitive({
   ref([p, t, f], _p, [o]) {
     const r = newHost(o!);
     const pd = p!.data;
-    const rd = r.data as unknown as TypedArray & { [i: number]: number | bigint };
-    const td = t!.data as unknown as { [i: number]: number | bigint };
-    const fd = f!.data as unknown as { [i: number]: number | bigint };
+    const rd = r.data as TypedArray & { [i: number]: number | bigint };
+    const td = t!.data as { [i: number]: number | bigint };
+    const fd = f!.data as { [i: number]: number | bigint };
     for (let i = 0; i < o!.size; i++) rd[i] = pd[i] ? td[i]! : fd[i]!;
     return [r];
   },
 });
 
 /** clamp(lo, x, hi), operands of equal shape (numpy broadcasts scalars first). */
-export const clamp = definePrimitive({
+export const clamp = definePrimitive<NoParams>({
   name: "clamp",
   abstractEval(avals) {
     checkArity("clamp", avals, 3);
@@ -390,8 +390,8 @@ function clampRef(lo: HostArray, x: HostArray, hi: HostArray, o: ShapedArray): H
 
 // --- the lax face ---------------------------------------------------------------------------
 
-const u = (p: Primitive) => (x: Value) => bind1(p, [x]);
-const b = (p: Primitive) => (x: Value, y: Value) => bind1(p, [x, y]);
+const u = (p: Primitive<NoParams>) => (x: Value) => bind1(p, [x]);
+const b = (p: Primitive<NoParams>) => (x: Value, y: Value) => bind1(p, [x, y]);
 
 export const lax = {
   neg: u(neg),

@@ -213,9 +213,9 @@ export const gatherP = definePrimitive<GatherParams>({
     const windowDims = opShape.map((_, i) => i).filter((i) => !dn.collapsedSliceDims.includes(i) && !obd.includes(i));
     const read = indexReader(idx!, ivd);
     const st = stridesOf(opShape);
-    const src = x!.data as unknown as { [i: number]: number | bigint };
+    const src = x!.data as { [i: number]: number | bigint };
     const r = newHost(o!);
-    const dst = r.data as unknown as { [i: number]: number | bigint };
+    const dst = r.data as { [i: number]: number | bigint };
     const opIdx = new globalThis.Array<number>(opShape.length);
     forEachIndex(o!.shape, (flat, oi) => {
       const b = batchDims.map((d) => oi[d]!);

@@ -11,6 +11,7 @@ import "./reduce_rules.js";
 import "./sort_rules.js";
 import "./dot_rules.js";
 import "./conv_rules.js";
+import "./collective_rules.js";
 import { reduceLax } from "./reduce.js";
 import { sortLax } from "./sort.js";
 import { dotLax } from "./dot.js";

@@ -1,7 +1,7 @@
 // Primitives that do no arithmetic but matter to transformations.
 import { ShapedArray } from "../core/aval.js";
 import { fromNumbers } from "../core/host.js";
-import { definePrimitive } from "../core/primitive.js";
+import { definePrimitive, type NoParams } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { Array, Value } from "../core/values.js";
 import { flatten, unflatten } from "../pytree/index.js";
@@ -11,7 +11,7 @@ import { shapeLax } from "./shape.js";
 import { checkArity } from "./util.js";
 
 /** Identity in value; autodiff (issue 4) treats its output as a constant. */
-export const stopGradientP = definePrimitive({
+export const stopGradientP = definePrimitive<NoParams>({
   name: "stop_gradient",
   abstractEval(avals) {
     checkArity("stop_gradient", avals, 1);

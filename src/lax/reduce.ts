@@ -453,8 +453,8 @@ function normAxes(prim: string, axes: readonly number[], ndim: number): number[]
   return r;
 }
 
-const red = (p: Primitive) => (x: Value, axes: readonly number[]) => bind1(p, [x], { axes: normAxes(p.name, axes, x.ndim) });
-const cum = (p: Primitive) => (x: Value, axis: number, reverse = false) => bind1(p, [x], { axis: normAxis(p.name, axis, x.ndim), reverse });
+const red = (p: Primitive<{ axes: number[] }>) => (x: Value, axes: readonly number[]) => bind1(p, [x], { axes: normAxes(p.name, axes, x.ndim) });
+const cum = (p: Primitive<CumParams>) => (x: Value, axis: number, reverse = false) => bind1(p, [x], { axis: normAxis(p.name, axis, x.ndim), reverse });
 
 export const reduceLax = {
   reduceSum: red(reduceSumP),

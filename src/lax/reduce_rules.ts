@@ -1,6 +1,6 @@
 // VJP and batching rules of the reductions, after JAX's (lax.py reducers, control_flow
 // cumred rules). Rules use lax primitives only, so they are differentiable and batchable.
-import { defineRules, type Primitive } from "../core/primitive.js";
+import { defineRules, type BatchRule, type ParamsOf, type Primitive, type Rules } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { vjp, zerosLike } from "../core/ad.js";
 import type { Value } from "../core/values.js";
@@ -42,23 +42,19 @@ const sumAxes = (x: Value, axes: number[]) => (axes.length ? R.reduceLax.reduceS
 /** ct of the reduced shape broadcast back over the reduced axes. */
 const spread = (ct: Value, x: Value, axes: number[]) => L.broadcastInDim(ct, x.shape, keptDims(x.ndim, axes));
 
-function reduceBatch(p: Primitive<{ axes: number[] }>) {
-  return ([x]: readonly Value[], [d]: readonly (number | null)[], { axes }: { axes: number[] }): [Value[], number[]] => {
+function reduceBatch(p: Primitive<{ axes: number[] }>): BatchRule<{ axes: number[] }> {
+  return ([x], [d], { axes }) => {
     const b = d!;
     const pa = axes.map((a) => phys(a, b));
     return [[bind1(p, [x!], { axes: pa })], [b - pa.filter((a) => a < b).length]];
   };
 }
 
-defineRules(R.reduceSumP, {
-  vjp: ([ct], [x], _o, { axes }) => [spread(ct!, x!, axes)],
-  batch: reduceBatch(R.reduceSumP),
-});
 
 // max/min: the cotangent is split evenly among the elements equal to the result (JAX's
 // _reduce_chooser_jvp_rule).
-for (const p of [R.reduceMaxP, R.reduceMinP])
-  defineRules(p, {
+function maxMinRules(p: typeof R.reduceMaxP): Rules<ParamsOf<typeof p>> {
+  return {
     vjp: ([ct], [x], [out], { axes }) => {
       if (!axes.length) return [ct!];
       const loc = asDtype(ew.eq(x!, spread(out!, x!, axes)), x!.dtype);
@@ -66,46 +62,23 @@ for (const p of [R.reduceMaxP, R.reduceMinP])
       return [ew.mul(spread(ew.div(ct!, counts), x!, axes), loc)];
     },
     batch: reduceBatch(p),
-  });
+  };
+}
 
-// prod: d/dx_i = the product of the others, as exclusive prefix times exclusive suffix
-// products (no division, so zeros are exact).
-defineRules(R.reduceProdP, {
-  vjp: ([ct], [x], _o, { axes }) => {
-    if (!axes.length) return [ct!];
-    if (x!.size === 0) return [zeros(x!)];
-    const kept = keptDims(x!.ndim, axes);
-    const perm = [...kept, ...axes];
-    const xt = L.transpose(x!, perm);
-    const keptShape = kept.map((d) => x!.shape[d]!);
-    const n = axes.reduce((s, a) => s * x!.shape[a]!, 1);
-    const last = kept.length;
-    const flat = L.reshape(xt, [...keptShape, n]);
-    const one = scalarConst(1, x!.dtype, false);
-    const cfg = (lo: number, hi: number) => [...keptShape.map(() => [0, 0, 0] as [number, number, number]), [lo, hi, 0] as [number, number, number]];
-    const before = R.reduceLax.cumprod(L.pad(flat, one, cfg(1, -1)), last);
-    const after = R.reduceLax.cumprod(L.pad(flat, one, cfg(-1, 1)), last, true);
-    const g = ew.mul(ew.mul(before, after), L.broadcastInDim(ct!, flat.shape, range(last)));
-    const inv = perm.map(() => 0);
-    perm.forEach((q, i) => (inv[q] = i));
-    return [L.transpose(L.reshape(g, xt.shape), inv)];
-  },
-  batch: reduceBatch(R.reduceProdP),
-});
-
-for (const p of [R.reduceAndP, R.reduceOrP]) defineRules(p, { vjp: () => [null], batch: reduceBatch(p) });
+const logicalRules = (p: typeof R.reduceAndP): Rules<ParamsOf<typeof p>> => ({ vjp: () => [null], batch: reduceBatch(p) });
 
 // --- argmax / argmin --------------------------------------------------------------------
 
-for (const p of [R.argmaxP, R.argminP])
-  defineRules(p, {
+function argRules(p: typeof R.argmaxP): Rules<ParamsOf<typeof p>> {
+  return {
     vjp: () => [null],
     batch: ([x], [d], { axis, indexDtype }) => {
       const b = d!;
       const a = phys(axis, b);
       return [[bind1(p, [x!], { axis: a, indexDtype })], [a < b ? b - 1 : b]];
     },
-  });
+  };
+}
 
 // --- cumulative reductions ----------------------------------------------------------------
 
@@ -140,28 +113,10 @@ function associativeScan(op: (a: Value, b: Value) => Value, x: Value, axis: numb
   return interleave(even, odd, axis, n);
 }
 
-defineRules(R.cumsumP, {
-  vjp: ([ct], _x, _o, { axis, reverse }) => [R.reduceLax.cumsum(ct!, axis, !reverse)],
-  batch: cumBatch(R.cumsumP),
-});
-
-// cumprod: the VJP of the associative scan of mul (JAX's cumred JVP), exact with zeros.
-defineRules(R.cumprodP, {
-  vjp: ([ct], [x], _o, { axis, reverse }) => {
-    const scan = (v: Value) => (reverse ? L.rev(associativeScan(ew.mul, L.rev(v, [axis]), axis), [axis]) : associativeScan(ew.mul, v, axis));
-    const [, back] = vjp(scan, x!);
-    return [back(ct!)[0] as Value];
-  },
-  batch: cumBatch(R.cumprodP),
-});
-
 // cummax / cummin: each output's cotangent goes to the element its running extreme came
 // from (the first one reached in scan order on ties).
-for (const [p, isMax] of [
-  [R.cummaxP, true],
-  [R.cumminP, false],
-] as const)
-  defineRules(p, {
+function cumExtremeRules(p: typeof R.cummaxP, isMax: boolean): Rules<ParamsOf<typeof p>> {
+  return {
     vjp: ([ct], [x], [out], { axis, reverse }) => {
       const n = x!.shape[axis]!;
       if (x!.size === 0) return [zeros(x!)];
@@ -176,4 +131,61 @@ for (const [p, isMax] of [
       return [addAlongAxis(zeros(x!), from, ct!, axis)];
     },
     batch: cumBatch(p),
-  });
+  };
+}
+
+
+defineRules(R, {
+  reduceSumP: {
+    vjp: ([ct], [x], _o, { axes }) => [spread(ct!, x!, axes)],
+    batch: reduceBatch(R.reduceSumP),
+  },
+
+  // prod: d/dx_i = the product of the others, as exclusive prefix times exclusive suffix
+  // products (no division, so zeros are exact).
+  reduceProdP: {
+    vjp: ([ct], [x], _o, { axes }) => {
+      if (!axes.length) return [ct!];
+      if (x!.size === 0) return [zeros(x!)];
+      const kept = keptDims(x!.ndim, axes);
+      const perm = [...kept, ...axes];
+      const xt = L.transpose(x!, perm);
+      const keptShape = kept.map((d) => x!.shape[d]!);
+      const n = axes.reduce((s, a) => s * x!.shape[a]!, 1);
+      const last = kept.length;
+      const flat = L.reshape(xt, [...keptShape, n]);
+      const one = scalarConst(1, x!.dtype, false);
+      const cfg = (lo: number, hi: number) => [...keptShape.map(() => [0, 0, 0] as [number, number, number]), [lo, hi, 0] as [number, number, number]];
+      const before = R.reduceLax.cumprod(L.pad(flat, one, cfg(1, -1)), last);
+      const after = R.reduceLax.cumprod(L.pad(flat, one, cfg(-1, 1)), last, true);
+      const g = ew.mul(ew.mul(before, after), L.broadcastInDim(ct!, flat.shape, range(last)));
+      const inv = perm.map(() => 0);
+      perm.forEach((q, i) => (inv[q] = i));
+      return [L.transpose(L.reshape(g, xt.shape), inv)];
+    },
+    batch: reduceBatch(R.reduceProdP),
+  },
+
+  cumsumP: {
+    vjp: ([ct], _x, _o, { axis, reverse }) => [R.reduceLax.cumsum(ct!, axis, !reverse)],
+    batch: cumBatch(R.cumsumP),
+  },
+
+  // cumprod: the VJP of the associative scan of mul (JAX's cumred JVP), exact with zeros.
+  cumprodP: {
+    vjp: ([ct], [x], _o, { axis, reverse }) => {
+      const scan = (v: Value) => (reverse ? L.rev(associativeScan(ew.mul, L.rev(v, [axis]), axis), [axis]) : associativeScan(ew.mul, v, axis));
+      const [, back] = vjp(scan, x!);
+      return [back(ct!)[0] as Value];
+    },
+    batch: cumBatch(R.cumprodP),
+  },
+  reduceMaxP: maxMinRules(R.reduceMaxP),
+  reduceMinP: maxMinRules(R.reduceMinP),
+  reduceAndP: logicalRules(R.reduceAndP),
+  reduceOrP: logicalRules(R.reduceOrP),
+  argmaxP: argRules(R.argmaxP),
+  argminP: argRules(R.argminP),
+  cummaxP: cumExtremeRules(R.cummaxP, true),
+  cumminP: cumExtremeRules(R.cumminP, false),
+});

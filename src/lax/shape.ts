@@ -12,7 +12,7 @@ import { convertLax } from "./convert.js";
 import { checkArity, checkSameDtypes, forEachIndex, i64Array, isIntDtype, newHost, out, primError, stridesOf } from "./util.js";
 
 type Elems = { [i: number]: number | bigint };
-const elems = (h: HostArray) => h.data as unknown as Elems;
+const elems = (h: HostArray) => h.data as Elems;
 
 /** Checks a params list: integers, optionally of a given length and lower bound. */
 export function checkInts(prim: string, what: string, xs: unknown, len?: number, min = -Infinity): asserts xs is number[] {
@@ -347,7 +347,7 @@ export const dynamicUpdateSliceP = definePrimitive<Record<string, never>>({
   },
   ref([x, u, ...idx], _p, [o]) {
     const data = x!.data.slice();
-    const dst = data as unknown as Elems;
+    const dst = data as Elems;
     const src = elems(u!);
     const st = stridesOf(o!.shape);
     const start = clampedStarts(idx, o!.shape, u!.aval.shape);

@@ -132,8 +132,8 @@ function sortPerm(shape: readonly number[], dim: number, keys: ArrayLike<number 
 
 function permute(h: HostArray, perm: Int32Array, o: ShapedArray): HostArray {
   const r = newHost(o);
-  const src = h.data as unknown as { [i: number]: number | bigint };
-  const dst = r.data as unknown as { [i: number]: number | bigint };
+  const src = h.data as { [i: number]: number | bigint };
+  const dst = r.data as { [i: number]: number | bigint };
   for (let i = 0; i < perm.length; i++) dst[i] = src[perm[i]!]!;
   return r;
 }
@@ -197,8 +197,8 @@ export const topKP = definePrimitive<{ k: number }>({
     const perm = sortPerm(shape, dim, [keysOf(x!)], true);
     const v = newHost(ov!);
     const idx = newHost(oi!);
-    const src = x!.data as unknown as { [i: number]: number | bigint };
-    const dv = v.data as unknown as { [i: number]: number | bigint };
+    const src = x!.data as { [i: number]: number | bigint };
+    const dv = v.data as { [i: number]: number | bigint };
     const di = idx.data as Int32Array;
     const rows = n === 0 ? 0 : x!.aval.size / n;
     for (let r = 0; r < rows; r++)

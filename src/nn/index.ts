@@ -79,7 +79,7 @@ export const nn = {
 
 /** The types under the namespace too: `nn.Module`, `nn.DenseParams`, ... */
 export declare namespace nn {
-  type Module<P = any> = mod.Module<P>;
+  type Module<P = unknown> = mod.Module<P>;
   type Layer = mod.Layer;
   type ApplyOptions = mod.ApplyOptions;
   type Activation = act.Activation;

@@ -15,7 +15,7 @@ export interface ApplyOptions {
   key?: Value;
 }
 
-export interface Module<P = any> {
+export interface Module<P = unknown> {
   /** A short description for error messages ("Dense(64)"). */
   readonly name: string;
   /**

@@ -365,7 +365,7 @@ export function silu(x: ArrayLike): Value {
 export function gelu(x: ArrayLike, approximate = true): Value {
   const a = unaryFloat("gelu", (v) => v)(x);
   if (!approximate) {
-    const erf = (lax as unknown as { erf?: (v: Value) => Value }).erf;
+    const erf = (lax as { erf?: (v: Value) => Value }).erf;
     if (!erf) throw new TypeError("gelu: approximate=false needs lax.erf, which this build lacks; use approximate=true");
     return lax.mul(lax.mul(a, constLike(a, 0.5)), lax.add(constLike(a, 1), erf(lax.div(a, constLike(a, Math.SQRT2)))));
   }

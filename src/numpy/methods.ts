@@ -76,7 +76,9 @@ declare module "../core/values.js" {
   }
 }
 
-type Method = (this: Value, ...args: any[]) => unknown;
+// Each method takes its own arguments (`never[]` admits every parameter list); they are installed,
+// never called from here.
+type Method = (this: Value, ...args: never[]) => unknown;
 
 const methods: Record<string, Method> = {
   add(y: ArrayLike) {

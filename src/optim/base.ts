@@ -27,7 +27,7 @@ export interface GradientTransformation<S = unknown> {
  * of updates to a tree of the same structure, which the interface promises its callers.
  */
 export function transformation<S>(t: { init(params: unknown): S; update(updates: unknown, state: S, params?: unknown): [unknown, S] }): GradientTransformation<S> {
-  return t as unknown as GradientTransformation<S>;
+  return { init: (params) => t.init(params), update: <U>(updates: U, state: S, params?: unknown) => t.update(updates, state, params) as [U, S] };
 }
 
 export type EmptyState = Record<string, never>;

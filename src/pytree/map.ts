@@ -19,6 +19,16 @@ function restLeaves(fn: string, td: TreeDef, rest: readonly unknown[], isLeaf: I
 }
 
 /**
+ * A function of leaves. A tree's leaves have no one type here (arrays, numbers, …), so a leaf
+ * parameter is `never`: a function written for the leaves it will see (`(x: Value) => …`) is
+ * accepted, and an unannotated leaf (`(x) => np.multiply(x, 2)`) can be passed anywhere (its
+ * members can be read once it is annotated), as for the functions the transformations take.
+ */
+export type LeafFn = (...leaves: never[]) => unknown;
+/** `f` as map calls it: with the leaves the trees hold. */
+const leafCall = (f: LeafFn) => f as (...leaves: unknown[]) => unknown;
+
+/**
  * A tree of the first tree's structure whose leaves are `f(leaf, ...leavesOfRest)`. The
  * other trees must have exactly the same structure (static values included). Static
  * values, `null` and `undefined` are kept, not passed to `f`.
@@ -26,30 +36,33 @@ function restLeaves(fn: string, td: TreeDef, rest: readonly unknown[], isLeaf: I
  * The result type defaults to the input type (the common case of a map from arrays to
  * arrays); give `R` when the leaves change type.
  */
-export function map<T, R = T>(f: (leaf: any, ...rest: any[]) => unknown, tree: T, ...rest: unknown[]): R {
+export function map<T, R = T>(f: LeafFn, tree: T, ...rest: unknown[]): R {
   const [ls, td] = flatten(tree);
-  if (rest.length === 0) return td.unflatten(ls.map((l) => f(l))) as R;
+  const g = leafCall(f);
+  if (rest.length === 0) return td.unflatten(ls.map((l) => g(l))) as R;
   const others = restLeaves("tree.map", td, rest, undefined);
-  const out = ls.map((l, i) => f(l, ...others.map((o) => o[i])));
+  const out = ls.map((l, i) => g(l, ...others.map((o) => o[i])));
   return td.unflatten(out) as R;
 }
 
 /** Like `map`, with the path of each leaf (keys and indices from the root) as the first argument. */
 export function mapWithPath<T, R = T>(
-  f: (path: KeyPath, leaf: any, ...rest: any[]) => unknown,
+  f: (path: KeyPath, ...leaves: never[]) => unknown,
   tree: T,
   ...rest: unknown[]
 ): R {
   const [ls, td] = flatten(tree);
   const paths = td.leafPaths();
   const others = rest.length === 0 ? [] : restLeaves("tree.mapWithPath", td, rest, undefined);
-  const out = ls.map((l, i) => f(paths[i]!, l, ...others.map((o) => o[i])));
+  const g = f as (path: KeyPath, ...leaves: unknown[]) => unknown; // called with the trees' leaves
+  const out = ls.map((l, i) => g(paths[i]!, l, ...others.map((o) => o[i])));
   return td.unflatten(out) as R;
 }
 
 /** Folds `f` over the leaves in flattening order, starting from `init`. */
-export function treeReduce<A>(f: (acc: A, leaf: any) => A, tree: unknown, init: A, isLeaf?: IsLeaf): A {
+export function treeReduce<A>(f: (acc: A, leaf: never) => A, tree: unknown, init: A, isLeaf?: IsLeaf): A {
   let acc = init;
-  for (const l of flatten(tree, isLeaf)[0]) acc = f(acc, l);
+  const g = f as (acc: A, leaf: unknown) => A; // called with the tree's leaves
+  for (const l of flatten(tree, isLeaf)[0]) acc = g(acc, l);
   return acc;
 }

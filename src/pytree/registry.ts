@@ -28,7 +28,7 @@ export interface PytreeNodeDef<T, Aux = unknown> {
 export interface Registration {
   readonly id: number;
   readonly name: string;
-  readonly cls: abstract new (...args: any[]) => unknown;
+  readonly cls: abstract new (...args: never[]) => unknown;
   readonly flatten: (x: unknown) => readonly [readonly unknown[], unknown];
   readonly unflatten: (auxData: unknown, children: unknown[]) => unknown;
   readonly childKeys: (auxData: unknown, numChildren: number) => readonly PathKey[];
@@ -46,7 +46,7 @@ function defaultChildKeys(_aux: unknown, n: number): readonly PathKey[] {
  * container (Object, Array), is an error.
  */
 export function registerPytreeNode<T, Aux = unknown>(
-  cls: abstract new (...args: any[]) => T,
+  cls: abstract new (...args: never[]) => T,
   def: PytreeNodeDef<T, Aux>,
 ): void {
   const name = cls.name || "<anonymous class>";
@@ -85,6 +85,6 @@ export function registrationFor(proto: object | null): Registration | undefined 
 }
 
 /** Whether `cls` has been registered with `registerPytreeNode`. */
-export function isRegisteredPytreeNode(cls: abstract new (...args: any[]) => unknown): boolean {
+export function isRegisteredPytreeNode(cls: abstract new (...args: never[]) => unknown): boolean {
   return typeof cls === "function" && byPrototype.has(cls.prototype);
 }

@@ -15,6 +15,12 @@ export const COMMON_SCHEMA: Schema = {
   evalEvery: { kind: "int", default: 0, min: 0, doc: "evaluate every this many iterations during learn (0: only at the end)" },
   evalMaxSteps: { kind: "int", default: null, min: 1, nullable: true, doc: "step cap of an evaluation episode; null: the env's step limit, else 1000" },
   foldIterations: { kind: "int", default: 1, min: 1, doc: "iterations folded into one jitted call of the host loop (fewer round trips; metrics are still logged per iteration)" },
+  numDevices: {
+    kind: "int",
+    default: 1,
+    min: 1,
+    doc: "devices to train data-parallel on (pmap): environments, replay buffers and ES members split over them, gradients averaged; must divide numEnvs (and bufferSize, batchSize / popSize); at most the runtime's devices (CPU plugin: cpu_device_count, default 4)",
+  },
 };
 
 /** On-policy loops: vectorized rollouts of numSteps × numEnvs. */

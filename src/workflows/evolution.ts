@@ -15,7 +15,7 @@ import type { Environment } from "../envs/types.js";
 import { vectorize } from "../envs/wrappers/index.js";
 import type { AgentState, EvolutionAgent, PopulationFeedback } from "../agents/types.js";
 import type { EvolutionLoopConfig } from "./config.js";
-import { Workflow, advanceCounters, stepLimit, zeroCounters, type BaseConfig, type Hyper, type LearnOptions, type Metrics, type WorkflowState } from "./workflow.js";
+import { DEVICE_AXIS, Workflow, advanceCounters, stepLimit, zeroCounters, type BaseConfig, type Hyper, type LearnOptions, type Metrics, type WorkflowState } from "./workflow.js";
 
 export interface EvolutionState extends WorkflowState {
   /** The search's own state (σ, its optimizer's state...), as the agent's initSearch made it. */
@@ -32,6 +32,8 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
   readonly popEnv: Environment;
   /** The step cap of a member's episode. */
   readonly maxEpisodeSteps: number;
+  /** Members each device plays (popSize / numDevices). */
+  readonly membersPerDevice: number;
   readonly #agent: EvolutionAgent;
 
   constructor(
@@ -42,7 +44,9 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
   ) {
     super(config, baseEnv, hyper);
     this.#agent = makeAgent(config, baseEnv, hyper);
-    this.popEnv = vectorize(baseEnv, this.#agent.popSize * config.episodesPerMember);
+    // Data-parallel: every device asks for the same population (the key is replicated) and plays its popSize/N members.
+    this.membersPerDevice = this.perDevice(this.#agent.popSize, "popSize");
+    this.popEnv = vectorize(baseEnv, this.membersPerDevice * config.episodesPerMember);
     this.maxEpisodeSteps = config.maxEpisodeSteps ?? stepLimit(baseEnv) ?? 1000;
   }
 
@@ -70,7 +74,7 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
   update(state: EvolutionState): [Metrics, EvolutionState] {
     const ks = random.split(state.key, 4);
     const population = this.agent.ask(state.agentState, state.search, ks.get(1));
-    const fb = this.playPopulation(state.agentState, population, ks.get(2));
+    const fb = this.numDevices === 1 ? this.playPopulation(state.agentState, population, ks.get(2)) : this.#playShard(state.agentState, population, ks.get(2));
     const told = this.agent.tell(state.agentState, state.search, ks.get(1), fb, { key: ks.get(3), counters: state.counters });
     const P = this.agent.popSize;
     const metrics: Metrics = {
@@ -95,12 +99,31 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
   }
 
   /**
-   * Every member's episodes at once (pure): fitness = mean return of its episodes, lengths =
-   * its live steps (the env steps it really took), and the live observations' moments when the
-   * agent wants them. `population` is the agent's params stacked [popSize, ...].
+   * Data-parallel: this device plays members [d·P/N, (d+1)·P/N) of the (replicated)
+   * population; fitness and lengths are gathered from every device in member order and the
+   * observation moments summed, so every device tells the search the same feedback.
    */
-  playPopulation(agentState: AgentState, population: unknown, key: Value): PopulationFeedback & { loopSteps: Value } {
-    const P = this.agent.popSize;
+  #playShard(agentState: AgentState, population: unknown, key: Value): PopulationFeedback & { loopSteps: Value } {
+    const m = this.membersPerDevice;
+    const first = np.multiply(lax.axisIndex(DEVICE_AXIS), m);
+    const mine = map((x: Value) => lax.dynamicSliceInDim(x, first, m, 0), population);
+    const local = this.playPopulation(agentState, mine, key, first);
+    const gather = (x: Value) => np.reshape(this.gatherDevices(x), [this.agent.popSize]);
+    const fb: PopulationFeedback & { loopSteps: Value } = { fitness: gather(local.fitness), lengths: gather(local.lengths), loopSteps: lax.pmax(local.loopSteps, DEVICE_AXIS) };
+    if (local.obsMoments) fb.obsMoments = map((x: Value) => this.sumDevices(x), local.obsMoments) as PopulationFeedback["obsMoments"];
+    return fb;
+  }
+
+  /**
+   * Members' episodes at once (pure): fitness = mean return of its episodes, lengths =
+   * its live steps (the env steps it really took), and the live observations' moments when the
+   * agent wants them. `population` is the agent's params stacked [members, ...]: the whole
+   * population, or (data-parallel) a device's members starting at member index `firstMember`.
+   * Every episode's randomness comes from a key folded with its global index (member · E +
+   * episode), so a member plays the same episodes whichever device plays it.
+   */
+  playPopulation(agentState: AgentState, population: unknown, key: Value, firstMember: Value | number = 0): PopulationFeedback & { loopSteps: Value } {
+    const P = this.membersPerDevice;
     const E = this.config.episodesPerMember;
     const n = P * E;
     const params = E === 1 ? population : map((x: Value) => np.repeat(x, E, 0), population);
@@ -109,15 +132,18 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
       const [a] = agent.computeActions({ ...agentState, params: p }, { obs: np.expandDims(obs, 0) }, k);
       return np.squeeze(agent.toEnvAction ? agent.toEnvAction(a) : a, 0);
     });
-    const r0 = this.popEnv.reset(random.foldIn(key, 0));
+    const episodeKeys = vmap((i: Value) => random.foldIn(key, i))(np.add(np.arange(n, undefined, 1, "int32"), np.multiply(firstMember, E)));
+    // Each episode's key at loop step t (0: its reset), split into an action and an env key.
+    const keysAt = (t: Value | number, salt: number) => vmap((k: Value) => random.foldIn(random.foldIn(k, t), salt))(episodeKeys);
+    const env = this.baseEnv;
+    const r0 = vmap((k: Value) => env.reset(k))(keysAt(0, 0));
     const moments = agent.wantsObsMoments;
     const feat = (o: Value) => np.reshape(np.astype(o, "float32"), [n, -1]);
     const F = moments ? feat(r0.obs).shape[1]! : 0;
     const maxReturn = this.config.maxEpisodeReturn;
-    type C = { t: Value; key: Value; envState: unknown; obs: Value; done: Value; ret: Value; len: Value; sum: Value; sumSq: Value };
+    type C = { t: Value; envState: unknown; obs: Value; done: Value; ret: Value; len: Value; sum: Value; sumSq: Value };
     const init: C = {
       t: np.array(0, "int32"),
-      key: random.foldIn(key, 1),
       envState: r0.state,
       obs: r0.obs,
       done: np.zeros([n], "bool"),
@@ -129,7 +155,7 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
     const out = lax.whileLoop(
       (c: C) => np.logicalAnd(np.less(c.t, this.maxEpisodeSteps), np.logicalNot(np.all(c.done))),
       (c: C): C => {
-        const ks = random.split(c.key, 3);
+        const step = np.add(c.t, 1);
         const live = np.logicalNot(c.done);
         let sum = c.sum;
         let sumSq = c.sumSq;
@@ -138,12 +164,12 @@ export class EvolutionWorkflow<C extends EvolutionConfig = EvolutionConfig> exte
           sum = np.add(sum, np.sum(x, 0));
           sumSq = np.add(sumSq, np.sum(np.square(x), 0));
         }
-        const a = act(params, c.obs, random.split(ks.get(1), n));
-        const r = this.popEnv.step(ks.get(2), c.envState, a);
+        const a = act(params, c.obs, keysAt(step, 0));
+        const r = vmap((k: Value, st: unknown, u: Value) => env.step(k, st, u))(keysAt(step, 1), c.envState, a);
         const ret = np.add(c.ret, np.where(live, np.astype(r.reward, "float32"), 0));
         let done = np.logicalOr(c.done, np.logicalOr(r.terminated, r.truncated));
         if (maxReturn !== null) done = np.logicalOr(done, np.greaterEqual(ret, maxReturn));
-        return { t: np.add(c.t, 1), key: ks.get(0), envState: r.state, obs: r.obs, done, ret, len: np.add(c.len, np.astype(live, "int32")), sum, sumSq };
+        return { t: step, envState: r.state, obs: r.obs, done, ret, len: np.add(c.len, np.astype(live, "int32")), sum, sumSq };
       },
       init,
     );

@@ -43,8 +43,21 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
     hyper: Hyper = {},
   ) {
     super(config, baseEnv, hyper);
-    this.env = vectorize(new EpisodeStatistics(new AutoReset(baseEnv)), config.numEnvs);
+    // Data-parallel: each device acts in numEnvs/N envs, keeps a replay buffer of bufferSize/N
+    // transitions and learns on batches of batchSize/N (gradients averaged: a global batch).
+    this.envsPerDevice = this.perDevice(config.numEnvs, "numEnvs");
+    this.batchPerDevice = this.perDevice(config.batchSize, "batchSize");
+    this.bufferPerDevice = this.perDevice(config.bufferSize, "bufferSize");
+    this.env = vectorize(new EpisodeStatistics(new AutoReset(baseEnv)), this.envsPerDevice);
     this.#agent = makeAgent(config, baseEnv, hyper);
+  }
+
+  readonly envsPerDevice: number;
+  readonly batchPerDevice: number;
+  readonly bufferPerDevice: number;
+
+  override get perDeviceFields(): readonly string[] {
+    return ["envState", "obs", "buffer"];
   }
 
   get agent(): OffPolicyAgent {
@@ -75,25 +88,26 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
   init(key: Value): OffPolicyState {
     const ks = random.split(key, 3);
     const agentState = this.agent.init(ks.get(1), this.baseEnv.observationSpace(), this.baseEnv.actionSpace());
-    const r = this.env.reset(ks.get(2));
-    const n = this.config.numEnvs;
+    const n = this.envsPerDevice;
     const action = this.baseEnv.actionSpace().sample(random.key(0)) as Value;
-    const example: Transition = {
-      obs: r.obs,
-      actions: np.zeros([n, ...action.shape], action.dtype),
-      rewards: np.zeros([n], "float32"),
-      nextObs: r.obs,
-      terminated: np.zeros([n], "bool"),
-      truncated: np.zeros([n], "bool"),
-    };
+    const perDevice = this.initPerDevice(ks.get(2), (k) => {
+      const r = this.env.reset(k);
+      const example: Transition = {
+        obs: r.obs,
+        actions: np.zeros([n, ...action.shape], action.dtype),
+        rewards: np.zeros([n], "float32"),
+        nextObs: r.obs,
+        terminated: np.zeros([n], "bool"),
+        truncated: np.zeros([n], "bool"),
+      };
+      return { envState: r.state, obs: r.obs, buffer: replayInit(example, replayRows(this.bufferPerDevice, n)) };
+    });
     return {
       key: ks.get(0),
       counters: zeroCounters(),
       agentState,
-      envState: r.state,
-      obs: r.obs,
+      ...perDevice,
       optStates: initOptStates(this.agent, agentState),
-      buffer: replayInit(example, replayRows(this.config.bufferSize, n)),
     };
   }
 
@@ -103,7 +117,7 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
     const [a] = this.agent.computeActions(state.agentState, { obs: state.obs }, ka, state.counters.envSteps);
     if (this.randomSteps <= 0) return a;
     const space = this.baseEnv.actionSpace();
-    const rand = vmap((k: Value) => space.sample(k) as Value)(random.split(kr, this.config.numEnvs));
+    const rand = vmap((k: Value) => space.sample(k) as Value)(random.split(kr, this.envsPerDevice));
     const warm = np.less(state.counters.envSteps, this.randomSteps);
     return np.where(warm, np.astype(rand, a.dtype), a);
   }
@@ -116,9 +130,11 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
     const r = this.env.step(ke, s.envState, this.agent.toEnvAction ? this.agent.toEnvAction(actions) : actions);
     const nextObs = r.info.finalObs ?? r.obs;
     const buffer = replayAdd(s.buffer, { obs: s.obs, actions, rewards: np.astype(r.reward, "float32"), nextObs, terminated: r.terminated, truncated: r.truncated });
-    const agentState = this.agent.updateStats ? this.agent.updateStats(s.agentState, { obs: s.obs }, 1) : s.agentState;
+    const agentState = this.updateStatsGlobal(this.agent, s.agentState, { obs: s.obs }, 1);
     const ended = np.logicalOr(r.terminated, r.truncated);
     const returned = r.info.returnedEpisode !== undefined ? np.astype(r.info.returnedEpisode, "float32") : np.astype(ended, "float32");
+    // envSteps is global (every device's envs), so warm-up, learningStarts and ε schedules are
+    // those of one device; episodes counts this device's and is summed over devices after the iteration.
     const n = this.config.numEnvs;
     return {
       s: {
@@ -141,8 +157,9 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
     type L = { agentState: AgentState; optStates: OptStates; updates: Value; key: Value };
     const one = (l: L, _: null): [L, Metrics] => {
       const ks = random.split(l.key, 3);
-      const batch = replaySample(s.buffer, ks.get(1), c.batchSize, { gamma: this.h("gamma"), nStep: c.nStep });
-      const u = this.agent.update(l.agentState, l.optStates, batch, { key: ks.get(2), counters: { ...s.counters, updates: l.updates } });
+      const batch = replaySample(s.buffer, ks.get(1), this.batchPerDevice, { gamma: this.h("gamma"), nStep: c.nStep });
+      const counters = { ...s.counters, updates: l.updates };
+      const u = this.agent.update(l.agentState, l.optStates, batch, this.devices ? { key: ks.get(2), counters, devices: this.devices } : { key: ks.get(2), counters });
       return [{ agentState: u.agentState, optStates: u.optStates, updates: np.add(l.updates, np.astype(np.asArray(u.updates), "int32")), key: ks.get(0) }, u.metrics];
     };
     const [out, ms] = lax.scan(one, { agentState: s.agentState, optStates: s.optStates, updates: s.counters.updates, key }, null, { length: c.gradientSteps });
@@ -153,10 +170,12 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
   update(state: OffPolicyState): [Metrics, OffPolicyState] {
     const c = this.config;
     const ks = random.split(state.key, 2);
+    // Acting, env steps and replay sampling draw from per-device keys; the state's key stays replicated.
+    const loopKey = this.deviceKey(ks.get(1));
     const zero = np.zeros([], "float32");
     // The metrics a learning phase reports, from an abstract trace (dead code, removed): the
     // skipped branch of the learning-starts cond must return the same structure.
-    const names = Object.keys(this.learnPhase(state, ks.get(1))[1]);
+    const names = Object.keys(this.learnPhase(state, loopKey)[1]);
     type P = { c: Carry; sums: Metrics; learned: Value; key: Value };
     const phase = (p: P, _: null): [P, null] => {
       const kk = random.split(p.key, 3);
@@ -176,17 +195,20 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
       c: { s: state, ret: zero, len: zero, done: zero },
       sums: Object.fromEntries(names.map((n) => [n, zero])),
       learned: zero,
-      key: ks.get(1),
+      key: loopKey,
     };
     const [end] = lax.scan(phase, start, null, { length: this.phasesPerIteration });
     const s = end.c.s;
     const metrics: Metrics = {};
     const nan = np.array(NaN, "float32");
-    const perEpisode = (x: Value) => np.where(np.greater(end.c.done, 0), np.divide(x, np.maximum(end.c.done, 1)), nan);
+    // Episode statistics over every device's episodes (each device weighted by the episodes it ended).
+    const done = this.sumDevices(end.c.done);
+    const perEpisode = (x: Value) => np.where(np.greater(done, 0), np.divide(this.sumDevices(x), np.maximum(done, 1)), nan);
     metrics.episodeReturn = perEpisode(end.c.ret);
     metrics.episodeLength = perEpisode(end.c.len);
     for (const n of names) metrics[n] = np.where(np.greater(end.learned, 0), np.divide(end.sums[n]!, np.maximum(end.learned, 1)), nan);
-    const next: OffPolicyState = { ...s, key: ks.get(0), counters: { ...s.counters, iterations: np.add(state.counters.iterations, 1) } };
+    const episodes = np.add(state.counters.episodes, this.sumDevices(np.subtract(s.counters.episodes, state.counters.episodes)));
+    const next: OffPolicyState = { ...s, key: ks.get(0), counters: { ...s.counters, episodes, iterations: np.add(state.counters.iterations, 1) } };
     return [metrics, next];
   }
 }

@@ -39,7 +39,8 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
     hyper: Hyper = {},
   ) {
     super(config, baseEnv, hyper);
-    let env: Environment = vectorize(new EpisodeStatistics(new AutoReset(baseEnv)), config.numEnvs);
+    // Data-parallel: each device steps numEnvs / numDevices copies of its own.
+    let env: Environment = vectorize(new EpisodeStatistics(new AutoReset(baseEnv)), this.perDevice(config.numEnvs, "numEnvs"));
     if (config.normalizeReward) env = new NormalizeReward(env, { gamma: config.gamma });
     this.env = env;
     this.#agent = makeAgent(config, baseEnv, hyper);
@@ -55,6 +56,10 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
     return Math.floor(this.config.totalSteps / this.stepsPerIteration);
   }
 
+  override get perDeviceFields(): readonly string[] {
+    return ["envState", "obs"];
+  }
+
   withHyper(hyper: Hyper): OnPolicyWorkflow<C> {
     return new OnPolicyWorkflow(this.config, this.baseEnv, this.makeAgent, { ...this.hyper, ...hyper });
   }
@@ -62,7 +67,7 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
   init(key: Value): OnPolicyState {
     const ks = random.split(key, 3);
     const agentState = this.agent.init(ks.get(1), this.baseEnv.observationSpace(), this.baseEnv.actionSpace());
-    const r = this.env.reset(ks.get(2));
+    const r = this.initPerDevice(ks.get(2), (k) => this.env.reset(k));
     return {
       key: ks.get(0),
       counters: zeroCounters(),
@@ -75,17 +80,18 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
 
   update(state: OnPolicyState): [Metrics, OnPolicyState] {
     const ks = random.split(state.key, 3);
-    const [traj, end] = rollout(this.env, this.agent, state.agentState, { envState: state.envState, obs: state.obs }, ks.get(1), this.config.numSteps, state.counters.envSteps);
-    const u = this.agent.update(state.agentState, state.optStates, traj, { key: ks.get(2), counters: state.counters });
-    let agentState: AgentState = u.agentState;
+    // Rollouts (and the learner's minibatch shuffles) draw from per-device keys; the state's key stays replicated.
+    const [traj, end] = rollout(this.env, this.agent, state.agentState, { envState: state.envState, obs: state.obs }, this.deviceKey(ks.get(1)), this.config.numSteps, state.counters.envSteps);
+    const ctx = this.devices ? { key: this.deviceKey(ks.get(2)), counters: state.counters, devices: this.devices } : { key: ks.get(2), counters: state.counters };
+    const u = this.agent.update(state.agentState, state.optStates, traj, ctx);
     // Statistics (e.g. the observation normalizer) move after learning, so the rollout and the
     // loss of one iteration saw the same normalization.
-    if (this.agent.updateStats) agentState = this.agent.updateStats(agentState, traj, 2);
-    const ep = episodeMetrics(traj);
+    const agentState = this.updateStatsGlobal(this.agent, u.agentState, traj, 2);
+    const ep = episodeMetrics(traj, this.devices?.axisName);
     const metrics: Metrics = { ...u.metrics, ...ep };
     const next: OnPolicyState = {
       key: ks.get(0),
-      counters: advanceCounters(state.counters, { envSteps: this.stepsPerIteration, episodes: ep.episodes ?? np.sum(np.logicalOr(traj.terminated, traj.truncated)), updates: u.updates }),
+      counters: advanceCounters(state.counters, { envSteps: this.stepsPerIteration, episodes: ep.episodes ?? this.sumDevices(np.sum(np.logicalOr(traj.terminated, traj.truncated))), updates: u.updates }),
       agentState,
       envState: end.envState,
       obs: end.obs,

@@ -53,13 +53,16 @@ export function rollout<S extends AgentState>(
 
 /**
  * Means of the episodes that ended during a trajectory (from EpisodeStatistics' info):
- * episodeReturn / episodeLength are NaN when none ended; episodes counts them.
+ * episodeReturn / episodeLength are NaN when none ended; episodes counts them. With
+ * `axisName` (inside a data-parallel step) sums and counts are over every device's
+ * trajectory, so the means weigh each device by the episodes it finished.
  */
-export function episodeMetrics(traj: FullSampleBatch): Record<string, Value> {
+export function episodeMetrics(traj: FullSampleBatch, axisName?: string): Record<string, Value> {
   const ex = traj.extras;
   if (ex.returnedEpisode === undefined) return {};
+  const total = (x: Value) => (axisName === undefined ? x : lax.psum(x, axisName));
   const done = np.astype(ex.returnedEpisode, "float32");
-  const n = np.sum(done);
-  const mean = (x: Value) => np.where(np.greater(n, 0), np.divide(np.sum(np.multiply(np.astype(x, "float32"), done)), np.maximum(n, 1)), NaN);
+  const n = total(np.sum(done));
+  const mean = (x: Value) => np.where(np.greater(n, 0), np.divide(total(np.sum(np.multiply(np.astype(x, "float32"), done))), np.maximum(n, 1)), NaN);
   return { episodeReturn: mean(ex.episodeReturn), episodeLength: mean(ex.episodeLength), episodes: n };
 }

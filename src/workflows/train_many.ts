@@ -82,6 +82,9 @@ export function trainFunction<S extends WorkflowState>(wf: Workflow<S>, evalEver
 export async function trainWorkflowMany<S extends WorkflowState>(wf: Workflow<S>, seeds: readonly number[], opts: TrainManyOptions = {}): Promise<TrainManyResult<S>> {
   const t0 = performance.now();
   if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new TypeError(`trainMany: seeds must be non-negative integers, got [${seeds.join(", ")}]`);
+  // The whole run is one jitted program; pmap runs only at the top level, so it cannot sit inside it.
+  if (wf.numDevices > 1)
+    throw new TypeError(`trainMany: numDevices = ${wf.numDevices} is not supported with several seeds or a sweep (trainMany vmaps whole runs in one jitted program, and pmap must be called at the top level); train each seed on its own, or use numDevices = 1`);
   const sweep = opts.sweep;
   if (sweep && (!sweep.values.length || sweep.values.some((v) => typeof v !== "number" || !Number.isFinite(v))))
     throw new TypeError(`trainMany: sweep.values must be a non-empty list of finite numbers`);

@@ -8,13 +8,16 @@
 import type { Value } from "../core/values.js";
 import { Array as ConcreteArray } from "../core/values.js";
 import { jit } from "../core/jit.js";
+import { vmap } from "../core/batching.js";
+import { pmap } from "../core/pmap.js";
+import { backendName, xlaRuntime } from "../core/backend.js";
 import { lax } from "../lax/index.js";
 import { numpy as np } from "../numpy/index.js";
 import { random } from "../random/index.js";
 import { freezeRecord } from "../pytree/index.js";
 import type { Environment } from "../envs/types.js";
 import { TimeLimit, vectorize } from "../envs/wrappers/index.js";
-import type { Agent, AgentState, Counters } from "../agents/types.js";
+import type { Agent, AgentState, Counters, DeviceAxis, SampleBatch } from "../agents/types.js";
 import { evaluateEpisodes, type EpisodeResults } from "./evaluator.js";
 
 export type { Counters } from "../agents/types.js";
@@ -75,12 +78,17 @@ export interface BaseConfig {
   evalEvery: number;
   evalMaxSteps: number | null;
   foldIterations: number;
+  /** Devices the run is data-parallel over (COMMON_SCHEMA's default 1: one device, no pmap). */
+  numDevices?: number;
 }
 
 /** Hyperparameters replaced by traced scalars (a swept value under vmap). */
 export type Hyper = Readonly<Record<string, Value>>;
 
 const EVAL_SALT = 0x5eed;
+
+/** The pmap axis name of data-parallel workflows (numDevices > 1). */
+export const DEVICE_AXIS = "devices";
 
 export abstract class Workflow<S extends WorkflowState = WorkflowState, C extends BaseConfig = BaseConfig> {
   /** evalEpisodes copies of the base environment, for the evaluator. */
@@ -98,6 +106,8 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     /** Swept hyperparameters (traced scalars), empty outside trainMany's sweeps. */
     readonly hyper: Hyper = {},
   ) {
+    const nd = config.numDevices ?? 1;
+    if (!Number.isInteger(nd) || nd < 1) throw new TypeError(`${this.constructor.name}: numDevices must be a positive integer, got ${nd}`);
     this.evalEnv = vectorize(baseEnv, config.evalEpisodes);
     this.evalMaxSteps = config.evalMaxSteps ?? stepLimit(baseEnv) ?? 1000;
     this.#setup = jit((k: Value) => this.init(k), { name: `${this.constructor.name}.setup` });
@@ -141,6 +151,63 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     return { envSteps: c.envSteps, episodes: c.episodes, updates: c.updates };
   }
 
+  // --- data parallelism (numDevices > 1) ----------------------------------------------------
+  // The state's per-device fields (`perDeviceFields`: environments, replay buffers) carry a
+  // leading device axis [numDevices, ...]; everything else (key, counters, agent and optimizer
+  // states) is one replicated copy, identical on every device. The step is a pmap of the
+  // update: per-device randomness comes from deviceKey, learners average gradients over
+  // `devices`, counters and metrics are combined with collectives so they are global.
+
+  /** Devices the run is data-parallel over. */
+  get numDevices(): number {
+    return this.config.numDevices ?? 1;
+  }
+  /** The device axis learners see in their UpdateContext, or undefined on one device. */
+  get devices(): DeviceAxis | undefined {
+    return this.numDevices > 1 ? { axisName: DEVICE_AXIS, size: this.numDevices } : undefined;
+  }
+  /** State fields with a leading device axis (the family's per-device parts). */
+  get perDeviceFields(): readonly string[] {
+    return [];
+  }
+
+  /** `global` split over the devices; an error names the option when it does not divide. */
+  perDevice(global: number, option: string): number {
+    const n = this.numDevices;
+    if (global % n !== 0) throw new TypeError(`${this.constructor.name}: ${option} = ${global} must be divisible by numDevices = ${n} (each device takes ${option}/numDevices)`);
+    return global / n;
+  }
+  /** A key of this device's own (folded with its index); the key itself on one device. Inside the step only. */
+  deviceKey(key: Value): Value {
+    return this.numDevices > 1 ? random.foldIn(key, lax.axisIndex(DEVICE_AXIS)) : key;
+  }
+  /** x summed over the devices (the identity on one device). Inside the step only. */
+  sumDevices(x: Value): Value {
+    return this.numDevices > 1 ? lax.psum(x, DEVICE_AXIS) : x;
+  }
+  /** Every device's x stacked on a new leading axis (x with a leading axis of 1 on one device). Inside the step only. */
+  gatherDevices(x: Value): Value {
+    return this.numDevices > 1 ? lax.allGather(x, DEVICE_AXIS) : np.expandDims(x, 0);
+  }
+  /**
+   * Per-device parts of an initial state: `f` of one device's key, stacked [numDevices, ...]
+   * with device d's key = foldIn(key, d) (as deviceKey inside the step); `f(key)` on one device.
+   */
+  initPerDevice<T>(key: Value, f: (k: Value) => T): T {
+    if (this.numDevices === 1) return f(key);
+    const ids = np.arange(this.numDevices, undefined, 1, "int32");
+    return vmap((d: Value) => f(random.foldIn(key, d)))(ids) as T;
+  }
+  /**
+   * The agent's running statistics moved by the batch of every device (observations gathered
+   * over the axis, so the normalizer stays equal on every replica and equals one device's).
+   */
+  updateStatsGlobal(agent: Agent, agentState: AgentState, batch: SampleBatch, batchAxes: number): AgentState {
+    if (!agent.updateStats) return agentState;
+    if (this.numDevices === 1 || agentState.obsNorm === null) return agent.updateStats(agentState, batch, batchAxes);
+    return agent.updateStats(agentState, { obs: this.gatherDevices(batch.obs) }, batchAxes + 1);
+  }
+
   // --- host API -------------------------------------------------------------------------
 
   /** The initial state for a seed (a PRNG key or an integer seed). */
@@ -164,28 +231,46 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     let f = this.#steps.get(n) as ((s: S) => [Metrics, S]) | undefined;
     if (!f) {
       const name = `${this.constructor.name}.step`;
-      f =
-        n === 1
-          ? jit((s: S) => this.updateCounted(s), { donate: [0], name })
-          : jit(
-              (s: S) => {
-                const [last, ms] = lax.scan((st: S, _: null): [S, Metrics] => {
-                  const [m, next] = this.updateCounted(st);
-                  return [next, m];
-                }, s, null, { length: n });
-                return [ms, last] as [Metrics, S];
-              },
-              { donate: [0], name: `${name}×${n}` },
-            );
+      const folded = (s: S): [Metrics, S] => {
+        if (n === 1) return this.updateCounted(s);
+        const [last, ms] = lax.scan((st: S, _: null): [S, Metrics] => {
+          const [m, next] = this.updateCounted(st);
+          return [next, m];
+        }, s, null, { length: n });
+        return [ms, last];
+      };
+      if (this.numDevices > 1) {
+        this.checkDevices();
+        // pmap runs at the top level and round-trips through the host (no donation across devices).
+        const spec = Object.fromEntries(this.perDeviceFields.map((k) => [k, 0]));
+        f = pmap(folded, { axisName: DEVICE_AXIS, inAxes: [spec], outAxes: [null, spec], devices: this.numDevices });
+      } else f = jit(folded, { donate: [0], name: n === 1 ? name : `${name}×${n}` });
       this.#steps.set(n, f as (s: never) => unknown);
     }
     return f(state);
   }
 
+  /** Throws unless the agent can train data-parallel and the runtime has numDevices devices (checked before the first data-parallel step). */
+  checkDevices(): void {
+    const n = this.numDevices;
+    if (n === 1) return;
+    const why = this.agent.dataParallelUnsupported;
+    if (why !== undefined) throw new TypeError(`${this.agent.name}: numDevices > 1 is not supported: ${why}`);
+    if (backendName() !== "xla") return;
+    const have = xlaRuntime().devices.length;
+    if (have < n)
+      throw new RangeError(
+        `${this.constructor.name}: numDevices = ${n} but the runtime has ${have} device${have === 1 ? "" : "s"} (the CPU plugin opens cpu_device_count devices, default 4: Runtime.open({ createOptions: { cpu_device_count: ${n} } }))`,
+      );
+  }
+
   /** `update` with the counters after it added to the metrics (what step, stepMany and trainMany report). Pure. */
   updateCounted(s: S): [Metrics, S] {
     const [m, next] = this.update(s);
-    return [{ ...m, ...this.counterMetrics(next.counters) }, next];
+    // Data-parallel: every float metric averaged over the devices (losses are per-shard means;
+    // the families already combined episode statistics, so those are equal everywhere).
+    const combined = this.numDevices > 1 ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, isFloat(v) ? lax.pmean(v, DEVICE_AXIS) : v])) : m;
+    return [{ ...combined, ...this.counterMetrics(next.counters) }, next];
   }
 
   /** Evaluates the current policy; the state is not changed. */
@@ -230,6 +315,10 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     }
     return state;
   }
+}
+
+function isFloat(v: Value): boolean {
+  return ["float32", "float64", "float16", "bfloat16"].includes(v.dtype);
 }
 
 /** The step limit of a TimeLimit-wrapped environment (outermost first), if any. */

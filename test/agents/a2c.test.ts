@@ -1,24 +1,18 @@
 // A2C: its loss against a hand computation (alone, and through the agent's network on a
 // rollout: log-softmax, entropy and n-step returns worked on the host), SB3's RMSprop step,
 // and the update's gradient step. Interpreter backend (small, no compiles).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backendName, setBackend, random, numpy as np } from "../../src/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { describe, expect, it } from "vitest";
+import { random, numpy as np } from "../../src/index.js";
+import { type Value } from "../../src/core/values.js";
 import { flatten } from "../../src/pytree/index.js";
 import { Box, Discrete } from "../../src/envs/spaces.js";
 import { A2CAgent } from "../../src/agents/a2c/agent.js";
 import { a2cLoss } from "../../src/agents/a2c/loss.js";
 import type { Trajectory } from "../../src/agents/types.js";
+import { useRefBackend, host, num } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
-const num = (v: Value) => host(v)[0]!;
 const f32 = (xs: number[]) => np.array(xs, "float32");
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

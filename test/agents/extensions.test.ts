@@ -3,10 +3,10 @@
 // SND's losses by hand and against JAX (tools/fixtures_snd_ssl.py), the augmentations, and
 // symmetry's mirror loss and augmentation. Run on the interpreter (tiny arrays, no compiles).
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backendName, setBackend, random, numpy as np } from "../../src/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { random, numpy as np } from "../../src/index.js";
+import { type Value } from "../../src/core/values.js";
 import {
   CARTPOLE_MIRROR,
   Distillation,
@@ -31,16 +31,10 @@ import {
 } from "../../src/agents/extensions/index.js";
 import { resolveConfig } from "../../src/agents/common/config.js";
 import type { FullSampleBatch } from "../../src/agents/types.js";
+import { useRefBackend, host, num } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
-const num = (v: Value) => host(v)[0]!;
 const rndOpts = (o: Partial<RNDOptions> = {}) => resolveConfig<RNDOptions>(RND_SCHEMA, { rndPredictorHidden: [8], rndTargetHidden: [8], rndEmbedding: 4, ...o });
 const spaces = { obsShape: [3], discrete: true, actionDim: 2, numEnvs: 2 };
 const loop = { epochs: 1, numMinibatches: 1, gammaInt: 0.99 };

@@ -2,22 +2,15 @@
 // return minus the value, λ = 0 the one-step TD error, with terminated episodes not
 // bootstrapped, truncated ones bootstrapped from the real final observation, and no
 // advantage flowing across an episode boundary.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { numpy as np } from "../../src/numpy/index.js";
-import { Array as ConcreteArray } from "../../src/core/values.js";
-import type { Value } from "../../src/core/values.js";
-import { backendName, setBackend } from "../../src/core/index.js";
 import { gae } from "../../src/agents/common/gae.js";
+import { useRefBackend, host } from "../ref_backend.js";
 
 // Properties of the math, checked on the interpreter (no compile per shape); the JAX fixture
 // test (ppo_fixture.test.ts) runs gae() on the default backend.
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
 interface Traj {
   T: number;
@@ -44,7 +37,6 @@ const traj = fc.integer({ min: 1, max: 9 }).chain((T) =>
 );
 
 const arr = (xs: number[] | boolean[], t: Traj) => np.reshape(np.array(xs as number[], typeof xs[0] === "boolean" ? "bool" : "float32"), [t.T, t.B]);
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 
 function run(t: Traj, gamma: number, lambda: number) {
   const done = t.term.map((x, i) => x || t.trunc[i]!);

@@ -1,24 +1,18 @@
 // IMPALA's loss: V-trace targets and ρ_pg-weighted advantages are constants of the gradient
 // (as evorl stops them), so ∂/∂log π = −A_pg / N and ∂/∂V = 2 vfCoef (V − v_s) / N exactly;
 // on-policy (π = μ) the loss is A2C's with V-trace's targets. Interpreter backend.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grad, backendName, setBackend } from "../../src/core/index.js";
+import { describe, expect, it } from "vitest";
+import { grad } from "../../src/core/index.js";
 import { random, numpy as np } from "../../src/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { type Value } from "../../src/core/values.js";
 import { Box, Discrete } from "../../src/envs/spaces.js";
 import { impalaLoss, type IMPALALossHyper, type IMPALALossInput } from "../../src/agents/impala/loss.js";
 import { vtrace } from "../../src/agents/common/vtrace.js";
 import { IMPALAAgent } from "../../src/agents/impala/agent.js";
+import { useRefBackend, host, num } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
-const num = (v: Value) => host(v)[0]!;
 const T = 5;
 const B = 2;
 const N = T * B;

@@ -1,19 +1,14 @@
 // PPOAgent's contract: spaces, action shapes and bounds, greedy vs exploring actions, the
 // observation normalizer, option checking. Run on the interpreter (small, no compiles).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backendName, setBackend, random, numpy as np } from "../../src/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { describe, expect, it } from "vitest";
+import { random, numpy as np } from "../../src/index.js";
+import { Array as ConcreteArray } from "../../src/core/values.js";
 import { Box, Discrete } from "../../src/envs/spaces.js";
 import { PPOAgent } from "../../src/agents/ppo/agent.js";
+import { useRefBackend, host } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 const obsSpace = new Box(-5, 5, [3]);
 const obs = (n: number) => random.normal(random.key(9), [n, 3]);
 

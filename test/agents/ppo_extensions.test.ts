@@ -1,24 +1,19 @@
 // PPO with extensions, on the interpreter: two-critic GAE equals two independent GAEs
 // combined (checked against a plain host loop), the second value head, and the CNN torsos
 // on pixel observations.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backendName, setBackend, random, numpy as np } from "../../src/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { describe, expect, it } from "vitest";
+import { random, numpy as np } from "../../src/index.js";
+import { type Value } from "../../src/core/values.js";
 import { Box, Discrete } from "../../src/envs/spaces.js";
 import { PPOAgent } from "../../src/agents/ppo/agent.js";
 import { ppoAdvantages } from "../../src/agents/ppo/update.js";
 import { pixelFrames, frameShape } from "../../src/agents/common/networks.js";
 import { buildExtensions } from "../../src/agents/extensions/index.js";
 import type { Trajectory } from "../../src/agents/types.js";
+import { useRefBackend, host } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 
 /** GAE by the textbook loop, on host numbers [T][B]. */
 function hostGae(r: number[][], v: number[][], nv: number[][], term: number[][], done: number[][], g: number, l: number): number[][] {

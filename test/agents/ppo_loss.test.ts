@@ -1,23 +1,18 @@
 // PPO's objective: a hand-worked example, and the clipped surrogate's defining properties
 // (fast-check): zero gradient with respect to the log-probability where the clip binds, and
 // the plain policy gradient at ratio 1.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { grad, backendName, setBackend } from "../../src/core/index.js";
+import { grad } from "../../src/core/index.js";
 import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
 import { numpy as np } from "../../src/numpy/index.js";
 import { ppoLoss, type PPOLossHyper, type PPOLossInput } from "../../src/agents/ppo/loss.js";
+import { useRefBackend, host } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
 const f32 = (xs: number[]) => np.array(xs, "float32");
 const num = (v: Value) => Number((v as ConcreteArray).dataSync()[0]);
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 const hyper = (o: Partial<PPOLossHyper> = {}): PPOLossHyper => ({
   clipEps: 0.2,
   clipValue: true,

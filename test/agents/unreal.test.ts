@@ -2,21 +2,16 @@
 // rlax (tools/fixtures_unreal.py), the n-step Q targets, min–max normalization, and the
 // extension's replay and losses on a tiny pixel task. On the interpreter.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backendName, setBackend, random, numpy as np } from "../../src/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
+import { describe, expect, it } from "vitest";
+import { random, numpy as np } from "../../src/index.js";
+import { type Value } from "../../src/core/values.js";
 import { UNREAL_SCHEMA, Unreal, bootstrappedReturns, minMaxNormalize, pixelControlRewards, pixelControlTargets, type UnrealOptions } from "../../src/agents/extensions/index.js";
 import { resolveConfig } from "../../src/agents/common/config.js";
 import type { Trajectory } from "../../src/agents/types.js";
+import { useRefBackend, host } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 const flat = (x: unknown): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x as number]);
 
 describe("UNREAL targets vs rlax", () => {

@@ -105,7 +105,8 @@ describe("the default dtype of JS numbers", () => {
   it("so jacobians and gradients of np.array data work without a dtype", () => {
     const g = grad((w: Value) => np.sum(np.square(w)))(np.array([1, 2]));
     expect(g.tolistSync()).toEqual([2, 4]);
-    // An unannotated lambda compiles too (its parameter is contextually `any`).
+    // An unannotated lambda compiles too (its parameter is `never` inside, so it can be passed
+    // anywhere, and the gradient function takes anything there; no `any`).
     expect(grad((w) => np.sum(np.square(w)))(np.array([1, 2])).tolistSync()).toEqual([2, 4]);
   });
 

@@ -133,12 +133,14 @@ describe("classic control: registry, spaces, resets", () => {
 
   it("float64 state when asked, float32 observations and rewards always", () => {
     const env = envs.make("CartPole-v1", { dtype: "float64" });
+    // envs.make returns an Environment whose state type is unknown (the id picks it at run time).
+    type State = { inner: { x: Value; theta: Value } };
     const r = env.reset(random.key(0));
     expect(r.obs.dtype).toBe("float32");
-    expect(r.state.inner.x.dtype).toBe("float64");
+    expect((r.state as State).inner.x.dtype).toBe("float64");
     const s = env.step(random.key(1), r.state, np.array(1, "int32"));
     expect(s.reward.dtype).toBe("float32");
     expect(s.terminated.dtype).toBe("bool");
-    expect(s.state.inner.theta.dtype).toBe("float64");
+    expect((s.state as State).inner.theta.dtype).toBe("float64");
   });
 });

@@ -60,14 +60,14 @@ describe("Breakout-MinAtar", () => {
     const T = Math.max(...eps.map((e) => e.actions.length));
     // One program: every episode at once (vmap), its recorded actions in a scan (padded).
     const actions = np.array(eps.map((e) => [...e.actions, ...new Array(T - e.actions.length).fill(0)]), "int32");
-    const inits = eps.map((e) => ({ ...env.reset(random.key(0)).state, inner: toState(e.init) }));
+    const inits = eps.map((e) => ({ ...(env.reset(random.key(0)).state as object), inner: toState(e.init) }));
     const stacked = { inner: Object.fromEntries(Object.keys(inits[0]!.inner).map((k) => [k, np.stack(inits.map((s: any) => s.inner[k]))])), t: np.zeros([eps.length], "int32") };
     const run = jit(
       vmap((s0: any, acts: Value) =>
         lax.scan(
           (s: any, a: Value) => {
             const r = env.step(random.key(0), s, a);
-            const st = r.state.inner as BreakoutState;
+            const st = (r.state as { inner: BreakoutState }).inner;
             return [
               r.state,
               {

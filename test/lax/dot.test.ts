@@ -1,6 +1,6 @@
 // dot_general: values worked out by hand, output layout, and errors.
 import { afterEach, describe, expect, it } from "vitest";
-import { backendName, jit, setBackend } from "../../src/core/index.js";
+import { backendName, jit, setBackend, type Value } from "../../src/core/index.js";
 import { lax } from "../../src/lax/index.js";
 import { arr, vals } from "../core/helpers.js";
 
@@ -27,7 +27,7 @@ describe.each(backends)("values on %s", (backend) => {
     // batch dim not leading in the operands still leads in the output
     const t = lax.dotGeneral(arr([1, 2, 3, 4, 5, 6], [3, 2]), arr([1, 1, 1, 1, 1, 1], [2, 3]), { contracting: [[], []], batch: [[1], [0]] });
     expect(t.shape).toEqual([2, 3, 3]);
-    expect(vals(jit((p, q) => lax.dot(p, q))(a, b))).toEqual([19, 22, 43, 50]);
+    expect(vals(jit((p: Value, q: Value) => lax.dot(p, q))(a, b))).toEqual([19, 22, 43, 50]);
   });
 
   it("integers wrap; preferredElementType widens", () => {

@@ -1,7 +1,7 @@
 // Reductions, argmax/argmin and cumulative ops: values worked out by hand (the conformance
 // suite only compares backends with each other) and the errors for bad input.
 import { afterEach, describe, expect, it } from "vitest";
-import { backendName, jit, setBackend } from "../../src/core/index.js";
+import { backendName, jit, setBackend, type Value } from "../../src/core/index.js";
 import { lax } from "../../src/lax/index.js";
 import { arr, vals } from "../core/helpers.js";
 
@@ -54,7 +54,7 @@ describe.each(backends)("values on %s", (backend) => {
     expect(vals(lax.cummax(arr([1, NaN, 3]), 0))).toEqual([1, NaN, NaN]);
     const m = arr([1, 2, 3, 4, 5, 6], [2, 3], "int32");
     expect(vals(lax.cumsum(m, 0))).toEqual([1, 2, 3, 5, 7, 9]);
-    expect(vals(jit((v) => lax.cumsum(v, 1))(m))).toEqual([1, 3, 6, 4, 9, 15]);
+    expect(vals(jit((v: Value) => lax.cumsum(v, 1))(m))).toEqual([1, 3, 6, 4, 9, 15]);
   });
 });
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Array as ConcreteArray } from "../../src/core/values.js";
+import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
 import { flatten } from "../../src/pytree/index.js";
 import { saveCheckpoint, loadCheckpoint } from "../../src/io/index.js";
 import type { OnPolicyWorkflow, OnPolicyState } from "../../src/workflows/on_policy.js";
@@ -42,7 +42,7 @@ describe("OnPolicyWorkflow", () => {
     expect(host(m["loss/entropy"])[0]).toBeCloseTo(Math.LN2, 1);
     expect(host(m.lr)[0]).toBeCloseTo(2.5e-4, 9);
     // The state passed to step was donated.
-    expect(() => host((s0.agentState as PPOState).params.net.actor[0].kernel)).toThrow(/donated/);
+    expect(() => host(((s0.agentState as PPOState).params.net.actor as { kernel: Value }[])[0]!.kernel)).toThrow(/donated/);
     // Counters are counted in the program: epochs × minibatches updates, episodes that ended.
     expect(host(s1.counters.updates)).toEqual([2 * 2]);
     expect(host(m.envSteps)).toEqual([128]);

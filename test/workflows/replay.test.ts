@@ -2,22 +2,15 @@
 // overwrites the oldest row first, and its n-step targets equal a hand computation — summing
 // rewards until an episode end, bootstrapping through truncation (discount γᵐ) and not through
 // termination (discount 0), and never reading past the newest row.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { backendName, setBackend } from "../../src/core/index.js";
-import { Array as ConcreteArray, type Value } from "../../src/core/values.js";
 import { numpy as np } from "../../src/numpy/index.js";
 import { random } from "../../src/random/index.js";
 import { replayAdd, replayGather, replayIndices, replayInit, replayRows, replaySample, type ReplayBuffer, type Transition } from "../../src/workflows/replay.js";
+import { useRefBackend, host } from "../ref_backend.js";
 
-let prev: ReturnType<typeof backendName>;
-beforeAll(() => {
-  prev = backendName();
-  setBackend("ref");
-});
-afterAll(() => setBackend(prev));
+useRefBackend();
 
-const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 const E = 2;
 
 /** Vector step i: obs = i·10 + env, reward = i + env/10, flags from the lists. */

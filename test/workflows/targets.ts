@@ -21,9 +21,11 @@ export const TARGETS: Target[] = [
   {
     name: "DQN CartPole-v1",
     // rejax's published gymnax config (Double + dueling DQN, 10 envs, Polyak 0.98, 5 updates
-    // per vector step, ½x² loss) with the learning rate annealed to 0 (without it 1 seed of 3
-    // fell back to 112 by the end; with Huber all 4 seeds failed); rl-baselines3-zoo reports
-    // 500 at 50k steps.
+    // per vector step, ½x² loss) with the learning rate annealed to 0 and the target mixed after
+    // every update (rejax mixes once per vector step, targetUpdateEvery 5: seeds 0-3 reached
+    // 351, 500, 500, 396 with annealing and 500, 500, 500, 448 without; bench/offpolicy.ts
+    // runs that exact config). Without annealing here 1 seed of 3 fell back to 112 by the end;
+    // with Huber all 4 seeds failed. rl-baselines3-zoo reports 500 at 50k steps.
     config: {
       algo: "dqn", env: "CartPole-v1", totalSteps: 100_000, numEnvs: 10, bufferSize: 50_000, learningStarts: 5_000, batchSize: 100, lr: 1e-3, maxGradNorm: 10,
       trainFreq: 1, gradientSteps: 5, tau: 0.02, targetUpdateEvery: 1, epsilonMin: 0.05, explorationFraction: 0.5, double: true, dueling: true, activation: "silu",

@@ -9,9 +9,10 @@ import type { Space } from "../../envs/spaces.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { ActorCriticAgent } from "../common/actor_critic_agent.js";
 import { gae } from "../common/gae.js";
+import { deviceOptimizer } from "../common/parallel.js";
 import { annealedLr, onPolicyOptimizer } from "../common/optimizer.js";
 import type { PolicyParams, PolicyState } from "../common/policy.js";
-import type { FullSampleBatch, LossDict, OptStates, Trajectory, UpdateContext, UpdateResult } from "../types.js";
+import type { DeviceAxis, FullSampleBatch, LossDict, OptStates, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { A2C_SCHEMA, A2C_SWEEPABLE, type A2COptions } from "./config.js";
 import { a2cLoss } from "./loss.js";
 
@@ -35,11 +36,11 @@ export class A2CAgent extends ActorCriticAgent<A2COptions> {
   }
 
   /** A2C's loss on a batch whose extras carry advantages and targets. */
-  loss(state: A2CState, batch: FullSampleBatch, key: Value): LossDict {
+  loss(state: A2CState, batch: FullSampleBatch, key: Value, devices?: DeviceAxis): LossDict {
     const [pi, values] = this.pi.dist(state, batch.obs);
     const terms = a2cLoss(
       { logProb: this.pi.logProb(pi, batch.actions), advantages: batch.extras.advantages!, values, targets: batch.extras.targets!, entropy: this.pi.entropy(pi, key) },
-      { vfCoef: this.h("vfCoef"), entCoef: this.h("entCoef"), normalizeAdvantages: this.options.normalizeAdvantages },
+      { vfCoef: this.h("vfCoef"), entCoef: this.h("entCoef"), normalizeAdvantages: this.options.normalizeAdvantages, axisName: devices?.axisName },
     );
     return { ...terms };
   }
@@ -62,13 +63,13 @@ export class A2CAgent extends ActorCriticAgent<A2COptions> {
     const batch: FullSampleBatch = { ...traj, extras: { ...traj.extras, advantages, targets } };
     const lossGrad = valueAndGrad(
       (params: PolicyParams) => {
-        const terms = this.loss({ ...state, params }, batch, ctx.key);
+        const terms = this.loss({ ...state, params }, batch, ctx.key, ctx.devices);
         return [terms.total, terms];
       },
       { hasAux: true },
     );
     const [[, terms], grads] = lossGrad(state.params) as [[Value, Record<string, Value>], PolicyParams];
-    const [updates, optState] = this.#optimizer().update(grads, optStates.model, state.params);
+    const [updates, optState] = deviceOptimizer(this.#optimizer(), ctx.devices).update(grads, optStates.model, state.params);
     const metrics: Record<string, Value> = { lr: annealedLr({ ...this.options, lr: this.h("lr"), iterations: this.iterations }, ctx.counters.iterations) };
     for (const [k, v] of Object.entries(terms)) metrics[`loss/${k}`] = v;
     return { agentState: { ...state, params: optim.applyUpdates(state.params, updates) as PolicyParams }, optStates: { model: optState }, metrics, updates: 1 };

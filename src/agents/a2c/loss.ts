@@ -2,6 +2,7 @@
 // quantities, apart from any network, so it can be checked by hand.
 import type { Value } from "../../core/values.js";
 import { numpy as np } from "../../numpy/index.js";
+import { standardize } from "../common/parallel.js";
 
 type Num = number | Value;
 
@@ -22,6 +23,8 @@ export interface A2CLossHyper {
   vfCoef: Num;
   entCoef: Num;
   normalizeAdvantages: boolean;
+  /** Data-parallel: standardize over the global batch of every device on this pmap axis. */
+  axisName?: string;
 }
 
 export interface A2CLossTerms {
@@ -37,7 +40,7 @@ export interface A2CLossTerms {
  */
 export function a2cLoss(x: A2CLossInput, h: A2CLossHyper): A2CLossTerms {
   let adv = x.advantages;
-  if (h.normalizeAdvantages) adv = np.divide(np.subtract(adv, np.mean(adv)), np.add(np.std(adv), 1e-8));
+  if (h.normalizeAdvantages) adv = standardize(adv, h.axisName);
   const policyLoss = np.negative(np.mean(np.multiply(adv, x.logProb)));
   const valueLoss = np.mean(np.square(np.subtract(x.targets, x.values)));
   const entropy = np.mean(x.entropy);

@@ -24,8 +24,8 @@ export interface ActorCriticOptions {
 
 export type Torso = "mlp" | "nature" | "impala";
 
-/** Params of separate torsos ({actor, critic}) or a shared one ({torso, policyHead, valueHead}). */
-export type ActorCriticParams = Record<string, any>;
+/** Params of separate torsos ({actor, critic}) or a shared one ({torso, policyHead, valueHead}): a record of modules' params. */
+export type ActorCriticParams = Record<string, unknown>;
 
 export interface ActorCritic {
   init(key: Value, obsShape: readonly number[]): ActorCriticParams;
@@ -82,7 +82,7 @@ export function actorCritic(outputs: number, opts: ActorCriticOptions = {}): Act
   const activation = opts.activation ?? "tanh";
   const ortho = nn.initializers.orthogonal;
   const zeros = nn.initializers.zeros;
-  const head = (n: number, gain: number) => nn.Dense({ features: n, kernelInit: ortho(gain), biasInit: zeros });
+  const head = (n: number, gain: number): Module => nn.Dense({ features: n, kernelInit: ortho(gain), biasInit: zeros });
   const mlp = (out: number | undefined, gain: number): Module =>
     nn.MLP({
       hiddenSizes: hidden,
@@ -134,8 +134,8 @@ function cnnActorCritic(outputs: number, torso: "nature" | "impala", heads: numb
   const ortho = nn.initializers.orthogonal;
   const zeros = nn.initializers.zeros;
   const encoder: Module = torso === "nature" ? nn.NatureCNN() : nn.ImpalaCNN();
-  const pHead = nn.Dense({ features: outputs, kernelInit: ortho(0.01), biasInit: zeros });
-  const vHead = nn.Dense({ features: heads, kernelInit: ortho(1), biasInit: zeros });
+  const pHead: Module = nn.Dense({ features: outputs, kernelInit: ortho(0.01), biasInit: zeros });
+  const vHead: Module = nn.Dense({ features: heads, kernelInit: ortho(1), biasInit: zeros });
   return {
     init(key, obsShape) {
       const [k1, k2, k3] = nn.splitKeys(key, 3);

@@ -1,16 +1,18 @@
 // The stochastic actor-critic policy the on-policy agents share (PPO, A2C, IMPALA): the
-// networks of networks.ts, a Categorical for Discrete actions or a diagonal Gaussian with a
-// learned state-independent log-std (optionally tanh-squashed) for 1-D Box actions, an
-// optional running observation normalizer, and the map from policy samples to the env's
-// actions. Each agent keeps its own loss and learner; this is only what acting needs.
+// networks of networks.ts (MLP torsos, or a CNN torso on frames), a Categorical for Discrete
+// actions or a diagonal Gaussian with a learned state-independent log-std (optionally
+// tanh-squashed) for 1-D Box actions, one or two value heads, an optional running observation
+// normalizer, and the map from policy samples to the env's actions. Each agent keeps its own
+// loss and learner; this is only what acting needs.
 import type { Value } from "../../core/values.js";
 import { numpy as np } from "../../numpy/index.js";
 import { Categorical, Normal, TanhNormal } from "../../distributions/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
+import { checkInitSpaces, policySpaces } from "./spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
 import { initObsStats, obsFeatures, updateObsStats } from "./obs.js";
 import type { Schema } from "./config.js";
-import { actorCritic, type ActorCritic, type ActorCriticParams } from "./networks.js";
+import { actorCritic, pixelFrames, type ActorCritic, type ActorCriticParams, type Torso } from "./networks.js";
 import type { AgentState, Extras, SampleBatch } from "../types.js";
 
 export interface PolicyOptions {
@@ -20,6 +22,8 @@ export interface PolicyOptions {
   squash: boolean;
   initLogStd: number;
   normalizeObs: boolean;
+  /** "mlp" (default): flattened observations; "nature" / "impala": a CNN torso on frames. */
+  torso?: Torso;
 }
 
 /** The policy's options, as every on-policy agent's schema includes them. */
@@ -40,6 +44,9 @@ export interface PolicyParams {
 
 export type PolicyState = AgentState<PolicyParams, RunningStats, null>;
 
+/** What acting reads of an agent state (agents with more state, such as PPO's extensions, pass theirs). */
+export type PolicyView = Pick<AgentState<PolicyParams, RunningStats, unknown>, "params" | "obsNorm">;
+
 export type PolicyDist = Categorical | Normal | TanhNormal;
 
 export class ActorCriticPolicy {
@@ -47,54 +54,56 @@ export class ActorCriticPolicy {
   readonly obsShape: readonly number[];
   readonly actionDim: number;
   readonly net: ActorCritic;
-  readonly #obsSpace: string;
+  readonly #obsSpace: Space;
 
-  /** `who` names the agent in error messages ("PPO"). */
+  /** `who` names the agent in error messages ("PPO"); `valueHeads` 2 gives values [..., 2] (extrinsic, intrinsic). */
   constructor(
     readonly who: string,
     readonly options: PolicyOptions,
     obsSpace: Space,
     readonly actionSpace: Space,
+    readonly valueHeads: 1 | 2 = 1,
   ) {
-    if (!(obsSpace instanceof Box)) throw new TypeError(`${who}: needs a Box observation space, got ${obsSpace}`);
-    this.obsShape = obsSpace.shape;
-    if (actionSpace instanceof Discrete) {
-      this.discrete = true;
-      this.actionDim = actionSpace.n;
-    } else if (actionSpace instanceof Box && actionSpace.shape.length === 1) {
-      this.discrete = false;
-      this.actionDim = actionSpace.shape[0]!;
-      if (options.squash && !actionSpace.bounded) throw new TypeError(`${who}: squash needs a bounded action box, got ${actionSpace}`);
-    } else throw new TypeError(`${who}: supports Discrete actions and 1-D Box actions, got ${actionSpace}`);
-    this.#obsSpace = String(obsSpace);
-    this.net = actorCritic(this.actionDim, options);
+    ({ obsShape: this.obsShape, discrete: this.discrete, actionDim: this.actionDim } = policySpaces(who, obsSpace, actionSpace));
+    if (options.squash && actionSpace instanceof Box && !actionSpace.bounded) throw new TypeError(`${who}: squash needs a bounded action box, got ${actionSpace}`);
+    this.#obsSpace = obsSpace;
+    if (this.pixels && options.normalizeObs) throw new TypeError(`${who}: normalizeObs applies to the mlp torso only (torso = "${options.torso}" scales pixels to [0, 1))`);
+    this.net = actorCritic(this.actionDim, { ...options, valueHeads });
     Object.freeze(this);
+  }
+
+  /** A CNN torso on frames (else flattened observations through MLPs). */
+  get pixels(): boolean {
+    return (this.options.torso ?? "mlp") !== "mlp";
+  }
+
+  /** The input shape the networks are initialized for: frames for a CNN torso, else the flattened observation. */
+  get inputShape(): number[] {
+    return this.pixels ? [...this.obsShape] : [this.obsShape.reduce((a, b) => a * b, 1)];
   }
 
   /** Fresh parameters (and normalizer statistics) for the spaces this policy was built for. */
   init(key: Value, obsSpace: Space, actionSpace: Space): PolicyState {
-    if (String(obsSpace) !== this.#obsSpace || String(actionSpace) !== String(this.actionSpace))
-      throw new TypeError(`${this.who}.init: this agent was built for ${this.#obsSpace} → ${this.actionSpace}, not ${obsSpace} → ${actionSpace}`);
-    const flat = [this.obsShape.reduce((a, b) => a * b, 1)];
-    const params: PolicyParams = { net: this.net.init(key, flat) };
+    checkInitSpaces(this.who, { obs: this.#obsSpace, action: this.actionSpace }, obsSpace, actionSpace);
+    const params: PolicyParams = { net: this.net.init(key, this.inputShape) };
     if (!this.discrete) params.logStd = np.full([this.actionDim], this.options.initLogStd, "float32");
     return { params, obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: null };
   }
 
-  /** Flattened float observations, normalized when the state keeps statistics. */
-  features(state: PolicyState, obs: Value): Value {
-    return obsFeatures(obs, this.obsShape, state.obsNorm);
+  /** Network inputs: frames for a CNN torso, else flattened float observations, normalized when the state keeps statistics. */
+  features(state: PolicyView, obs: Value): Value {
+    return this.pixels ? pixelFrames(obs, this.obsShape) : obsFeatures(obs, this.obsShape, state.obsNorm);
   }
 
-  /** The policy distribution and the values for a batch of observations (any leading axes). */
-  dist(state: PolicyState, obs: Value): [PolicyDist, Value] {
+  /** The policy distribution and the values ([...], or [..., 2] with two heads) for a batch of observations (any leading axes). */
+  dist(state: PolicyView, obs: Value): [PolicyDist, Value] {
     const [out, v] = this.net.apply(state.params.net, this.features(state, obs));
     if (this.discrete) return [new Categorical(out), v];
     const scale = np.exp(state.params.logStd!);
     return [this.options.squash ? new TanhNormal(out, scale, { eventNdims: 1 }) : new Normal(out, scale, { eventNdims: 1 }), v];
   }
 
-  values(state: PolicyState, obs: Value): Value {
+  values(state: PolicyView, obs: Value): Value {
     return this.net.value(state.params.net, this.features(state, obs));
   }
 
@@ -110,14 +119,15 @@ export class ActorCriticPolicy {
   }
 
   /** Sampled actions with their log-probabilities and the values (the rollout's extras). */
-  act(state: PolicyState, batch: SampleBatch, key: Value): [Value, Extras] {
-    const [pi, value] = this.dist(state, batch.obs);
+  act(state: PolicyView, batch: SampleBatch, key: Value): [Value, Extras] {
+    const [pi, v] = this.dist(state, batch.obs);
     const a = pi instanceof TanhNormal ? pi.base().sample(key) : pi.sample(key);
-    return [a, { logProb: this.logProb(pi, a), value }];
+    if (this.valueHeads === 1) return [a, { logProb: this.logProb(pi, a), value: v }];
+    return [a, { logProb: this.logProb(pi, a), value: np.get(v, "...", 0), valueInt: np.get(v, "...", 1) }];
   }
 
   /** The policy's mode (pre-tanh when squashed). */
-  greedy(state: PolicyState, batch: SampleBatch): Value {
+  greedy(state: PolicyView, batch: SampleBatch): Value {
     const [pi] = this.dist(state, batch.obs);
     return pi instanceof TanhNormal ? pi.base().mode() : pi.mode();
   }
@@ -130,7 +140,7 @@ export class ActorCriticPolicy {
     return box.bounded ? np.clip(a, box.low, box.high) : a;
   }
 
-  updateStats<S extends PolicyState>(state: S, batch: SampleBatch, batchAxes: number): S {
+  updateStats<S extends PolicyView>(state: S, batch: SampleBatch, batchAxes: number): S {
     if (!state.obsNorm) return state;
     return { ...state, obsNorm: updateObsStats(state.obsNorm, batch.obs, this.obsShape, batchAxes) };
   }

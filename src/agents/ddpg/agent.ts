@@ -27,6 +27,7 @@ import {
 } from "../common/continuous.js";
 import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
 import { updateTarget } from "../common/target.js";
+import { deviceOptimizers } from "../common/parallel.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
 import { TD3_SCHEMA, DDPG_SWEEPABLE, type DDPGOptions } from "./config.js";
 import { ddpgActorLoss, ddpgCriticLoss, type DDPGNets } from "./loss.js";
@@ -117,7 +118,7 @@ export class DDPGAgent implements OffPolicyAgent<DDPGState> {
 
   update(state: DDPGState, optStates: OptStates, batch: ReplayBatch, ctx: UpdateContext): UpdateResult<DDPGState> {
     const o = this.options;
-    const opts = this.optimizers();
+    const opts = deviceOptimizers(this.optimizers(), ctx.devices);
     const target = state.extra!.target;
     const x = this.features(state, batch.obs);
     const b = { x, nextX: this.features(state, batch.nextObs), u: this.normalize(batch.actions), rewards: np.astype(batch.rewards, "float32"), discount: batch.extras.discount! };

@@ -14,6 +14,7 @@ import type { RunningStats } from "../../envs/wrappers/running_stats.js";
 import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
 import { updateTarget } from "../common/target.js";
+import { deviceOptimizer } from "../common/parallel.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
 import { DQN_SCHEMA, DQN_SWEEPABLE, type DQNOptions } from "./config.js";
 import { dqnLoss } from "./loss.js";
@@ -136,7 +137,7 @@ export class DQNAgent implements OffPolicyAgent<DQNState> {
       return [t.total, t] as [Value, Record<string, Value>];
     };
     const [[, terms], grads] = valueAndGrad(lossOf, { hasAux: true })(state.params) as [[Value, Record<string, Value>], QNetParams];
-    const opt = this.optimizers().q!;
+    const opt = deviceOptimizer(this.optimizers().q!, ctx.devices);
     const [updates, qOpt] = opt.update(grads, optStates.q, state.params);
     const params = optim.applyUpdates(state.params, updates);
     const n = np.add(ctx.counters.updates, 1);

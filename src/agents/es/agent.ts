@@ -8,6 +8,7 @@ import { numpy as np } from "../../numpy/index.js";
 import { nn, type Module } from "../../nn/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { Box, Discrete, type Space } from "../../envs/spaces.js";
+import { checkInitSpaces, policySpaces } from "../common/spaces.js";
 import type { RunningStats } from "../../envs/wrappers/running_stats.js";
 import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
 import { initObsStats, obsFeatures } from "../common/obs.js";
@@ -38,7 +39,7 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
   readonly obsShape: readonly number[];
   readonly actionDim: number;
   readonly net: Module;
-  readonly #obsSpace: string;
+  readonly #obsSpace: Space;
   readonly #actionSpace: Space;
 
   /** Options are checked against ES_SCHEMA (missing ones take their defaults; other keys are ignored). */
@@ -50,16 +51,8 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
     this.popSize = this.options.popSize;
     if (this.options.mirrored && this.popSize % 2 !== 0) throw new TypeError(`ES: mirrored sampling needs an even popSize, got popSize = ${this.popSize}`);
     this.wantsObsMoments = this.options.normalizeObs;
-    if (!(obsSpace instanceof Box)) throw new TypeError(`ES: needs a Box observation space, got ${obsSpace}`);
-    this.obsShape = obsSpace.shape;
-    if (actionSpace instanceof Discrete) {
-      this.discrete = true;
-      this.actionDim = actionSpace.n;
-    } else if (actionSpace instanceof Box && actionSpace.shape.length === 1) {
-      this.discrete = false;
-      this.actionDim = actionSpace.shape[0]!;
-    } else throw new TypeError(`ES: supports Discrete actions and 1-D Box actions, got ${actionSpace}`);
-    this.#obsSpace = String(obsSpace);
+    ({ obsShape: this.obsShape, discrete: this.discrete, actionDim: this.actionDim } = policySpaces("ES", obsSpace, actionSpace));
+    this.#obsSpace = obsSpace;
     this.#actionSpace = actionSpace;
     this.net = nn.MLP({ hiddenSizes: this.options.hiddenSizes, activation: this.options.activation, outputSize: this.actionDim });
     Object.freeze(this);
@@ -88,8 +81,7 @@ export class ESAgent implements EvolutionAgent<ESState, ESSearch> {
   }
 
   init(key: Value, obsSpace: Space, actionSpace: Space): ESState {
-    if (String(obsSpace) !== this.#obsSpace || String(actionSpace) !== String(this.#actionSpace))
-      throw new TypeError(`ES.init: this agent was built for ${this.#obsSpace} → ${this.#actionSpace}, not ${obsSpace} → ${actionSpace}`);
+    checkInitSpaces("ES", { obs: this.#obsSpace, action: this.#actionSpace }, obsSpace, actionSpace);
     const flat = [this.obsShape.reduce((a, b) => a * b, 1)];
     return { params: this.net.init(key, flat), obsNorm: initObsStats(this.obsShape, this.options.normalizeObs), extra: null };
   }

@@ -108,7 +108,8 @@ export const UNREAL_SCHEMA: Schema = {
   auxGamma: { kind: "number", default: 0.99, min: 0, max: 1, doc: "discount of the auxiliary n-step targets" },
 };
 
-export interface UnrealOptionsConfig {
+/** UNREAL's auxiliary tasks (unreal.ts). */
+export interface UnrealOptions {
   pixelControl: boolean;
   pcWeight: number;
   rpWeight: number;

@@ -11,6 +11,9 @@ import { numpy as np } from "../../numpy/index.js";
 import { random } from "../../random/index.js";
 import { nn, type DenseParams, type Module } from "../../nn/index.js";
 import { frameShape, pixelFrames } from "../common/networks.js";
+import type { UnrealOptions } from "./config.js";
+
+export type { UnrealOptions };
 import type { Trajectory } from "../types.js";
 import type { AgentModel, Extension, ExtensionSpaces, Metrics } from "./types.js";
 
@@ -68,31 +71,6 @@ export function minMaxNormalize(x: Value, lo: Value | number, hi: Value | number
 
 // --- the auxiliary-task extension ---------------------------------------------------------
 
-/**
- * UNREAL's auxiliary tasks as an extension (RANDAL = this + RND): heads on the agent's shared
- * torso, trained by the agent's optimizer on sequences sampled from a replay of recent frames
- * (kept in the extension's state, filled after each update):
- * - pixel control (`pcWeight`): Q_aux over a grid of cells, n-step Q targets on the mean
- *   absolute pixel change per cell (min–max normalized pixels with `normPixelReward`);
- * - reward prediction (`rpWeight`): 3 consecutive frames → the next reward's sign (zero /
- *   positive / negative), sampled half rewarding;
- * - value replay (`vrWeight`): the value head regressed to n-step returns on replayed frames.
- * Nothing is learned until the replay holds `initObsSteps` steps.
- */
-export interface UnrealOptions {
-  pixelControl: boolean;
-  pcWeight: number;
-  rpWeight: number;
-  vrWeight: number;
-  replayLength: number;
-  initObsSteps: number;
-  normPixelReward: boolean;
-  pcCellSize: number;
-  auxNSteps: number;
-  auxSequences: number;
-  auxGamma: number;
-}
-
 export interface UnrealState {
   /** Replay ring, time-major [L, B, ...]. */
   obs: Value;
@@ -113,6 +91,17 @@ export interface UnrealHeads {
   rewardPred: DenseParams;
 }
 
+/**
+ * UNREAL's auxiliary tasks as an extension (RANDAL = this + RND): heads on the agent's shared
+ * torso, trained by the agent's optimizer on sequences sampled from a replay of recent frames
+ * (kept in the extension's state, filled after each update):
+ * - pixel control (`pcWeight`): Q_aux over a grid of cells, n-step Q targets on the mean
+ *   absolute pixel change per cell (min–max normalized pixels with `normPixelReward`);
+ * - reward prediction (`rpWeight`): 3 consecutive frames → the next reward's sign (zero /
+ *   positive / negative), sampled half rewarding;
+ * - value replay (`vrWeight`): the value head regressed to n-step returns on replayed frames.
+ * Nothing is learned until the replay holds `initObsSteps` steps.
+ */
 export class Unreal implements Extension<UnrealState> {
   readonly name = "unreal";
   /** Time slots of the replay (replayLength / numEnvs, at least auxNSteps + 2). */

@@ -15,6 +15,7 @@ import { optim, type GradientTransformation } from "../../optim/index.js";
 import { ActorCriticAgent } from "../common/actor_critic_agent.js";
 import { annealedLr, onPolicyOptimizer } from "../common/optimizer.js";
 import type { PolicyParams, PolicyState } from "../common/policy.js";
+import { deviceOptimizer, perDevice } from "../common/parallel.js";
 import type { FullSampleBatch, LossDict, OptStates, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { IMPALA_SCHEMA, IMPALA_SWEEPABLE, type IMPALAOptions } from "./config.js";
 import { impalaLoss } from "./loss.js";
@@ -71,10 +72,11 @@ export class IMPALAAgent extends ActorCriticAgent<IMPALAOptions> {
 
   update(state: IMPALAState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<IMPALAState> {
     const o = this.options;
-    const optimizer = this.#optimizer();
+    const optimizer = deviceOptimizer(this.#optimizer(), ctx.devices);
     const [T, B] = traj.rewards.shape as [number, number];
     const M = this.numMinibatches;
-    const b = o.minibatchSize;
+    // Data-parallel: each device takes its share of every minibatch's trajectories (numEnvs/N of its own).
+    const b = perDevice(o.minibatchSize, ctx.devices, "IMPALA: minibatchSize");
     const data = { obs: traj.obs, actions: traj.actions, rewards: traj.rewards, nextObs: traj.nextObs, terminated: traj.terminated, truncated: traj.truncated, extras: { logProb: traj.extras.logProb! } };
 
     type Carry = { params: PolicyParams; optState: unknown; key: Value };

@@ -2,8 +2,11 @@
 // optimizer). The rollout loop's options (envs, steps, discount) belong to OnPolicyWorkflow;
 // the registry entry (src/algorithms/) joins both into one flat config.
 import type { Schema } from "../common/config.js";
+import { POLICY_SCHEMA, type PolicyOptions } from "../common/policy.js";
+import type { Torso } from "../common/networks.js";
 
-export interface PPOAgentOptions {
+/** The loss's options and the policy's (common/policy.ts: networks, action distribution, normalizer). */
+export interface PPOAgentOptions extends PolicyOptions {
   clipEps: number;
   clipValue: boolean;
   /** null: the same as clipEps. */
@@ -11,13 +14,7 @@ export interface PPOAgentOptions {
   vfCoef: number;
   entCoef: number;
   normalizeAdvantages: boolean;
-  hiddenSizes: number[];
-  activation: "tanh" | "relu" | "elu" | "gelu" | "silu";
-  sharedTorso: boolean;
-  squash: boolean;
-  initLogStd: number;
-  normalizeObs: boolean;
-  torso: "mlp" | "nature" | "impala";
+  torso: Torso;
 }
 
 /** The learner's options (how a rollout is turned into gradient steps). */
@@ -40,12 +37,7 @@ export const PPO_AGENT_SCHEMA: Schema = {
   vfCoef: { kind: "number", default: 0.5, min: 0, doc: "weight of the value loss" },
   entCoef: { kind: "number", default: 0.01, min: 0, doc: "weight of the entropy bonus" },
   normalizeAdvantages: { kind: "bool", default: true, doc: "standardize advantages within each minibatch" },
-  hiddenSizes: { kind: "ints", default: [64, 64], doc: "hidden layer widths of the actor and critic torsos" },
-  activation: { kind: "enum", default: "tanh", values: ["tanh", "relu", "elu", "gelu", "silu"], doc: "hidden activation" },
-  sharedTorso: { kind: "bool", default: false, doc: "one torso with a policy head and a value head instead of two networks" },
-  squash: { kind: "bool", default: false, doc: "Box actions: tanh-squash the Gaussian and rescale it to the bounds (else clip the sample to them)" },
-  initLogStd: { kind: "number", default: 0, doc: "Box actions: initial log standard deviation (a learned, state-independent vector)" },
-  normalizeObs: { kind: "bool", default: false, doc: "normalize observations by running mean and variance (kept in the agent state)" },
+  ...POLICY_SCHEMA,
   torso: { kind: "enum", default: "mlp", values: ["mlp", "nature", "impala"], doc: "mlp: flattened observations through MLPs; nature / impala: a CNN shared by the heads on channels-last frames (uint8 scaled to [0, 1); [C, H, W] stacks moved last)" },
 };
 

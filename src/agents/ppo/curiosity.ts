@@ -7,13 +7,13 @@ import { ON_POLICY_LOOP_SCHEMA } from "../../workflows/config.js";
 import { OnPolicyWorkflow } from "../../workflows/on_policy.js";
 import { algorithmSchema, type AlgorithmSpec } from "../../workflows/algorithm.js";
 import type { Schema } from "../common/config.js";
-import { RND_SCHEMA, SND_SCHEMA, SYMMETRY_SCHEMA, TWO_CRITIC_SCHEMA, UNREAL_SCHEMA, type RNDOptions, type SNDOptions, type TwoCriticOptions, type UnrealOptionsConfig } from "../extensions/config.js";
+import { RND_SCHEMA, SND_SCHEMA, SYMMETRY_SCHEMA, TWO_CRITIC_SCHEMA, UNREAL_SCHEMA, type RNDOptions, type SNDOptions, type TwoCriticOptions, type UnrealOptions } from "../extensions/config.js";
 import { PPO_AGENT_SCHEMA, PPO_LEARNER_SCHEMA, PPO_SWEEPABLE } from "./config.js";
 import { PPO_ALGORITHM, makeRunAgent, type PPOConfig } from "./algorithm.js";
 
 export type PPORNDConfig = PPOConfig & TwoCriticOptions & RNDOptions;
 export type PPOSNDConfig = PPORNDConfig & SNDOptions;
-export type RANDALConfig = PPORNDConfig & UnrealOptionsConfig;
+export type RANDALConfig = PPORNDConfig & UnrealOptions;
 
 /** The schema with some defaults replaced. */
 function withDefaults(schema: Schema, defaults: Record<string, unknown>): Schema {

@@ -5,6 +5,7 @@
 import type { Value } from "../../core/values.js";
 import { lax } from "../../lax/index.js";
 import { numpy as np } from "../../numpy/index.js";
+import { standardize } from "../common/parallel.js";
 
 type Num = number | Value;
 
@@ -19,6 +20,8 @@ export interface PPOLossHyper {
   entCoef: Num;
   /** Standardize advantages over the (mini)batch. */
   normalizeAdvantages: boolean;
+  /** Data-parallel: standardize over the global batch of every device on this pmap axis. */
+  axisName?: string;
 }
 
 export interface PPOLossInput {
@@ -49,7 +52,7 @@ export interface PPOLossTerms {
 /** total = policyLoss + vfCoef · valueLoss − entCoef · entropy (all means over the batch). */
 export function ppoLoss(x: PPOLossInput, h: PPOLossHyper): PPOLossTerms {
   let adv = x.advantages;
-  if (h.normalizeAdvantages) adv = np.divide(np.subtract(adv, np.mean(adv)), np.add(np.std(adv), 1e-8));
+  if (h.normalizeAdvantages) adv = standardize(adv, h.axisName);
   const logRatio = np.subtract(x.logProb, x.oldLogProb);
   const ratio = np.exp(logRatio);
   const lo = np.subtract(1, h.clipEps);

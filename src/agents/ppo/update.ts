@@ -10,6 +10,7 @@ import { random } from "../../random/index.js";
 import { map } from "../../pytree/index.js";
 import { optim, type GradientTransformation } from "../../optim/index.js";
 import { gae } from "../common/gae.js";
+import { deviceOptimizer } from "../common/parallel.js";
 import type { FullSampleBatch, OptStates, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import type { PPOAgent, PPOParams, PPOState } from "./agent.js";
 
@@ -47,7 +48,9 @@ export function ppoOptimizer(agent: PPOAgent): GradientTransformation {
 
 export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<PPOState> {
   const l = agent.learner;
-  const optimizer = ppoOptimizer(agent);
+  // Extensions keep per-sample normalizers and their own optimizers, not synchronized across devices.
+  if (ctx.devices && agent.dataParallelUnsupported !== undefined) throw new TypeError(`PPO: numDevices > 1 is not supported: ${agent.dataParallelUnsupported}`);
+  const optimizer = deviceOptimizer(ppoOptimizer(agent), ctx.devices);
   const scale = agent.h("rewardScale");
   const rewards = typeof scale === "number" && scale === 1 ? traj.rewards : np.multiply(traj.rewards, scale);
   const metrics: Metrics = {};
@@ -81,7 +84,7 @@ export function ppoUpdate(agent: PPOAgent, state: PPOState, optStates: OptStates
   type Carry = { params: PPOParams; optState: unknown; key: Value };
   const lossGrad = valueAndGrad(
     (params: PPOParams, mb: FullSampleBatch, k: Value) => {
-      const terms = agent.loss({ ...state, params }, mb, k);
+      const terms = agent.loss({ ...state, params }, mb, k, ctx.devices);
       return [terms.total, terms];
     },
     { hasAux: true },

@@ -12,6 +12,7 @@ import { random } from "../../random/index.js";
 import { Discrete, type Space } from "../../envs/spaces.js";
 import type { GradientTransformation } from "../../optim/index.js";
 import { checkTraced, pickOptions, resolveConfig } from "../common/config.js";
+import { checkInitSpaces } from "../common/spaces.js";
 import type { AgentState, Extras, OnPolicyAgent, OptStates, SampleBatch, Trajectory, UpdateContext, UpdateResult } from "../types.js";
 import { QLEARNING_SCHEMA, type QLearningOptions } from "./config.js";
 import { makeGrid, type Grid } from "./grid.js";
@@ -31,12 +32,14 @@ export interface QLearningLoop {
 
 export class QLearningAgent implements OnPolicyAgent<QLearningState> {
   readonly name = "QLearning";
+  /** A table moved by each device's own visits would drift apart across replicas. */
+  readonly dataParallelUnsupported = "the tabular update has no gradients to average; use numDevices = 1";
   readonly options: QLearningOptions;
   readonly loop: QLearningLoop;
   readonly grid: Grid;
   readonly numActions: number;
   readonly traced: Readonly<Record<string, Value>>;
-  readonly #obsSpace: string;
+  readonly #obsSpace: Space;
   readonly #actionSpace: Discrete;
 
   /** Options are checked against QLEARNING_SCHEMA (other keys are ignored); gamma and numEnvs come from the loop's options. */
@@ -51,7 +54,7 @@ export class QLearningAgent implements OnPolicyAgent<QLearningState> {
     if (!(actionSpace instanceof Discrete)) throw new TypeError(`QLearning: needs a Discrete action space, got ${actionSpace}`);
     this.grid = makeGrid(obsSpace, this.options);
     this.numActions = actionSpace.n;
-    this.#obsSpace = String(obsSpace);
+    this.#obsSpace = obsSpace;
     this.#actionSpace = actionSpace;
     Object.freeze(this);
   }
@@ -73,8 +76,7 @@ export class QLearningAgent implements OnPolicyAgent<QLearningState> {
   }
 
   init(_key: Value, obsSpace: Space, actionSpace: Space): QLearningState {
-    if (String(obsSpace) !== this.#obsSpace || String(actionSpace) !== String(this.#actionSpace))
-      throw new TypeError(`QLearning.init: this agent was built for ${this.#obsSpace} → ${this.#actionSpace}, not ${obsSpace} → ${actionSpace}`);
+    checkInitSpaces("QLearning", { obs: this.#obsSpace, action: this.#actionSpace }, obsSpace, actionSpace);
     return { params: { table: np.full([this.grid.numCells, this.numActions], this.options.initValue, "float32") }, obsNorm: null, extra: null };
   }
 
@@ -121,6 +123,7 @@ export class QLearningAgent implements OnPolicyAgent<QLearningState> {
   }
 
   update(state: QLearningState, optStates: OptStates, traj: Trajectory, ctx: UpdateContext): UpdateResult<QLearningState> {
+    if (ctx.devices) throw new TypeError(`Q-learning: numDevices > 1 is not supported: ${this.dataParallelUnsupported}`);
     const T = traj.rewards.shape[0]!;
     const [table, td] = lax.scan(
       (tab: Value, x: { obs: Value; actions: Value; rewards: Value; nextObs: Value; terminated: Value }): [Value, Value] => this.tabularStep(tab, x),

@@ -27,6 +27,7 @@ import {
 } from "../common/continuous.js";
 import { initObsStats, obsFeatures, updateObsStats } from "../common/obs.js";
 import { updateTarget } from "../common/target.js";
+import { deviceOptimizers } from "../common/parallel.js";
 import type { AgentState, Extras, OffPolicyAgent, OptStates, ReplayBatch, SampleBatch, UpdateContext, UpdateResult } from "../types.js";
 import { SAC_SCHEMA, SAC_SWEEPABLE, type SACOptions } from "./config.js";
 import { sacActorLoss, sacAlphaLoss, sacCriticLoss, sacPolicy, sacSample, type SACNets } from "./loss.js";
@@ -136,7 +137,7 @@ export class SACAgent implements OffPolicyAgent<SACState> {
 
   update(state: SACState, optStates: OptStates, batch: ReplayBatch, ctx: UpdateContext): UpdateResult<SACState> {
     const o = this.options;
-    const opts = this.optimizers();
+    const opts = deviceOptimizers(this.optimizers(), ctx.devices);
     const p = state.params;
     const x = this.features(state, batch.obs);
     const b = { x, nextX: this.features(state, batch.nextObs), u: this.normalize(batch.actions), rewards: np.astype(batch.rewards, "float32"), discount: batch.extras.discount! };

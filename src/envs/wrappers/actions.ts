@@ -11,7 +11,7 @@ function boxOf(what: string, s: Space): Box {
 }
 
 /** Clips actions into the action space's bounds; the wrapper accepts any real action. */
-export class ClipAction<S = any, P = any> extends Wrapper<S, P, S> {
+export class ClipAction<S = unknown, P = unknown> extends Wrapper<S, P, S> {
   constructor(env: Environment<S, P>) {
     super(env);
     boxOf("ClipAction", env.actionSpace());
@@ -36,7 +36,7 @@ export class ClipAction<S = any, P = any> extends Wrapper<S, P, S> {
  * Accepts actions in [minAction, maxAction] (numbers or arrays of the action shape) and maps
  * them linearly onto the environment's bounds (no clipping, as gymnasium).
  */
-export class RescaleAction<S = any, P = any> extends Wrapper<S, P, S> {
+export class RescaleAction<S = unknown, P = unknown> extends Wrapper<S, P, S> {
   constructor(
     env: Environment<S, P>,
     readonly minAction: number | readonly number[],

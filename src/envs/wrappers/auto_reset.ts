@@ -11,7 +11,7 @@ import { random } from "../../random/index.js";
 import type { Environment, ResetResult, StepResult } from "../types.js";
 import { Wrapper, doneOf, expandTo, selectTree } from "./base.js";
 
-export class AutoReset<S = any, P = any> extends Wrapper<S, P, S> {
+export class AutoReset<S = unknown, P = unknown> extends Wrapper<S, P, S> {
   constructor(env: Environment<S, P>) {
     super(env);
   }

@@ -9,7 +9,7 @@ import type { Space } from "../spaces.js";
 /** The state of a wrapper with fields F around an environment with state S. */
 export type Wrapped<S, F> = { inner: S } & F;
 
-export abstract class Wrapper<S = any, P = any, IS = any> implements Environment<S, P> {
+export abstract class Wrapper<S = unknown, P = unknown, IS = unknown> implements Environment<S, P> {
   constructor(readonly env: Environment<IS, P>) {}
   get id(): string {
     return this.env.id;
@@ -22,10 +22,10 @@ export abstract class Wrapper<S = any, P = any, IS = any> implements Environment
     return (this.env as { numEnvs?: number }).numEnvs;
   }
   /** The environment under every wrapper. */
-  get unwrapped(): Environment<any, P> {
-    let e: Environment<any, P> = this.env;
+  get unwrapped(): Environment<unknown, P> {
+    let e: Environment<unknown, P> = this.env;
     while (e instanceof Wrapper) e = e.env;
-    return (e as { unwrapped?: Environment<any, P> }).unwrapped ?? e;
+    return (e as { unwrapped?: Environment<unknown, P> }).unwrapped ?? e;
   }
   observationSpace(params?: P): Space {
     return this.env.observationSpace(params);
@@ -35,6 +35,7 @@ export abstract class Wrapper<S = any, P = any, IS = any> implements Environment
   }
   /** The inner environment's state inside this wrapper's state. */
   innerState(state: S): IS {
+    // S is Wrapped<IS, F> by construction; it stays a free parameter so subclasses name their states.
     return (state as unknown as { inner: IS }).inner;
   }
   render(state: S, params?: P): Value {

@@ -12,7 +12,7 @@ import { Wrapper, batchDims, expandTo, type Wrapped } from "./base.js";
 
 export type FrameStackState<S> = Wrapped<S, { frames: Value }>;
 
-export class FrameStack<S = any, P = any> extends Wrapper<FrameStackState<S>, P, S> {
+export class FrameStack<S = unknown, P = unknown> extends Wrapper<FrameStackState<S>, P, S> {
   constructor(
     env: Environment<S, P>,
     readonly k: number,

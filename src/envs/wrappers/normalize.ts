@@ -19,7 +19,7 @@ export interface NormalizeOptions {
 
 export type NormalizeObservationState<S> = Wrapped<S, { obsStats: RunningStats }>;
 
-export class NormalizeObservation<S = any, P = any> extends Wrapper<NormalizeObservationState<S>, P, S> {
+export class NormalizeObservation<S = unknown, P = unknown> extends Wrapper<NormalizeObservationState<S>, P, S> {
   readonly epsilon: number;
   readonly clip: number | undefined;
   constructor(env: Environment<S, P>, opts: NormalizeOptions = {}) {
@@ -63,7 +63,7 @@ export type NormalizeRewardState<S> = Wrapped<S, { returnStats: RunningStats; di
  * NormalizeReward: the return restarts on termination, not truncation; rewards are not
  * centred).
  */
-export class NormalizeReward<S = any, P = any> extends Wrapper<NormalizeRewardState<S>, P, S> {
+export class NormalizeReward<S = unknown, P = unknown> extends Wrapper<NormalizeRewardState<S>, P, S> {
   readonly gamma: number;
   readonly epsilon: number;
   readonly clip: number | undefined;

@@ -22,7 +22,7 @@ export type EpisodeStatisticsState<S> = Wrapped<
   }
 >;
 
-export class EpisodeStatistics<S = any, P = any> extends Wrapper<EpisodeStatisticsState<S>, P, S> {
+export class EpisodeStatistics<S = unknown, P = unknown> extends Wrapper<EpisodeStatisticsState<S>, P, S> {
   constructor(env: Environment<S, P>) {
     super(env);
   }

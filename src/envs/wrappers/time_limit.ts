@@ -7,7 +7,7 @@ import { Wrapper, type Wrapped } from "./base.js";
 
 export type TimeLimitState<S> = Wrapped<S, { t: Value }>;
 
-export class TimeLimit<S = any, P = any> extends Wrapper<TimeLimitState<S>, P, S> {
+export class TimeLimit<S = unknown, P = unknown> extends Wrapper<TimeLimitState<S>, P, S> {
   constructor(
     env: Environment<S, P>,
     readonly maxSteps: number,

@@ -8,7 +8,7 @@ import { random } from "../../random/index.js";
 import type { Environment, ResetResult, StepResult } from "../types.js";
 import { batchSpace, type Space } from "../spaces.js";
 
-export class VecEnv<S = any, P = any> implements Environment<S, P> {
+export class VecEnv<S = unknown, P = unknown> implements Environment<S, P> {
   constructor(
     readonly env: Environment<S, P>,
     readonly numEnvs: number,

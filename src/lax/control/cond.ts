@@ -1,6 +1,7 @@
 // cond: apply one of several branches chosen by an int32 index (clamped into range, as
 // lax.switch does). Operands are (index, operands shared by every branch...); each branch is
 // closure-converted and takes the union of all branches' captured values, ignoring the rest.
+
 import { ShapedArray } from "../../core/aval.js";
 import { definePrimitive, primError } from "../../core/primitive.js";
 import { bind, bind1, traceFlat, type Traced } from "../../core/trace.js";
@@ -61,7 +62,7 @@ function scalarArray(v: number, dtype: "int32" | "bool"): Array {
  * Traces every branch on the operands' avals and binds the cond primitive. `names` name
  * the branches in errors ("falseFn", "branch 2", ...).
  */
-function applyBranches(fn: string, index: Value, branches: readonly ((...ops: any[]) => unknown)[], operands: unknown[], names: string[]): unknown {
+function applyBranches(fn: string, index: Value, branches: readonly Branch<unknown[], unknown>[], operands: unknown[], names: string[]): unknown {
   const [opLeaves, opTree] = flatten(operands);
   const ops = opLeaves.map((l, i) => leafValue(l, fn, `the operand leaf ${leafName("operands", opTree, i)}`));
   const avals = ops.map((o) => o.aval);
@@ -127,19 +128,31 @@ function toIndex(fn: string, x: Value | number | boolean): Value {
   return x;
 }
 
+/**
+ * The operands as a branch receives them (a JS number operand arrives as a weakly typed scalar
+ * array, hence `| Value` for numbers). Branches are typed from the operands, so
+ * `lax.cond(p, (x) => …, (x) => …, x)` needs no annotation.
+ */
+export type BranchArgs<Ops extends readonly unknown[]> = { [K in keyof Ops]: Ops[K] | (Ops[K] extends number ? Value : never) };
+/**
+ * A branch. Its parameters are compared bivariantly (a method's signature), so a branch written
+ * for a generic operand type (`(s: S) => …`) fits `BranchArgs<[S]>`.
+ */
+export type Branch<Ops extends readonly unknown[], R> = { branch(...ops: BranchArgs<Ops>): R }["branch"];
+
 /** lax.switch: `branches[clamp(index, 0, n - 1)](...operands)`. */
-export function switch_<R>(index: Value | number, branches: readonly ((...ops: any[]) => R)[], ...operands: unknown[]): R {
+export function switch_<R, Ops extends unknown[] = unknown[]>(index: Value | number, branches: readonly Branch<NoInfer<Ops>, R>[], ...operands: Ops): R {
   if (!branches.length) throw new TypeError("switch: needs at least one branch");
   if (!branches.every((b) => typeof b === "function")) throw new TypeError("switch: branches must be an array of functions");
   let idx = toIndex("switch", index);
   if (idx.dtype === "bool" || !/int/.test(idx.dtype)) throw new TypeError(`switch: the index must have an integer dtype, got ${idx.aval}`);
-  if (branches.length === 1) return branches[0]!(...operands);
+  if (branches.length === 1) return branches[0]!(...(operands as BranchArgs<Ops>));
   if (idx.dtype !== "int32") idx = convertLax.convertElementType(idx, "int32");
   return applyBranches("switch", idx, branches, operands, branches.map((_, i) => `branch ${i}`)) as R;
 }
 
 /** lax.cond: `pred ? trueFn(...operands) : falseFn(...operands)`; pred a bool (or number) scalar. */
-export function cond<R>(pred: Value | boolean | number, trueFn: (...ops: any[]) => R, falseFn: (...ops: any[]) => R, ...operands: unknown[]): R {
+export function cond<R, Ops extends unknown[] = unknown[]>(pred: Value | boolean | number, trueFn: Branch<NoInfer<Ops>, R>, falseFn: Branch<NoInfer<Ops>, R>, ...operands: Ops): R {
   if (typeof trueFn !== "function" || typeof falseFn !== "function") throw new TypeError("cond: trueFn and falseFn must be functions");
   if (pred === null || pred === undefined) throw new TypeError("cond: the predicate is " + String(pred));
   let p: Value;

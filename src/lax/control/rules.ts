@@ -12,8 +12,11 @@ import type { Value } from "../../core/values.js";
 import * as E from "../elementwise.js";
 import { reduceOrP } from "../reduce.js";
 import { broadcastInDimP } from "../shape.js";
+import * as Sc from "./scan.js";
 import { scanP, type ScanParams } from "./scan.js";
+import * as W from "./while.js";
 import { whileP, type WhileParams } from "./while.js";
+import * as Co from "./cond.js";
 import { condP, type CondParams } from "./cond.js";
 import { intern } from "./common.js";
 
@@ -382,6 +385,11 @@ function condBatch(args: readonly Value[], dims: readonly BDim[], { branches }: 
   return [outs, force.map((f) => (f ? 0 : null))];
 }
 
-defineRules(scanP, { vjp: scanVjp, batch: scanBatch });
-defineRules(whileP, { batch: whileBatch });
-defineRules(condP, { vjp: condVjp, batch: condBatch });
+defineRules(Sc, { scanP: { vjp: scanVjp, batch: scanBatch } });
+defineRules(W, {
+  whileP: {
+    notDifferentiable: "reverse-mode through lax.whileLoop is not defined: use lax.scan or lax.forLoop with a static trip count",
+    batch: whileBatch,
+  },
+});
+defineRules(Co, { condP: { vjp: condVjp, batch: condBatch } });

@@ -22,7 +22,6 @@ export interface WhileParams {
 
 export const whileP = definePrimitive<WhileParams>({
   name: "while",
-  notDifferentiable: "reverse-mode through lax.whileLoop is not defined: use lax.scan or lax.forLoop with a static trip count",
   abstractEval(avals, { condJaxpr, bodyJaxpr, condNConsts, bodyNConsts }) {
     const nCarry = avals.length - condNConsts - bodyNConsts;
     if (nCarry < 0 || condJaxpr.invars.length !== condNConsts + nCarry || bodyJaxpr.invars.length !== bodyNConsts + nCarry)

@@ -90,6 +90,7 @@ export function learningCurveSpec(series: readonly Series[], opts: PlotOptions =
     },
     resolve: { scale: { y: "independent" } },
   };
+  // vega-lite's spec type is a deep union that this literal, built from parts, does not check against.
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: opts.title ?? "learning curves",
