@@ -31,17 +31,18 @@ interface Figures {
   train_return: number;
 }
 
-/** Mean return of the episodes that ended in the last 10 iterations of each run, averaged over runs. */
+/**
+ * Mean return of the episodes that ended in the last 10 iterations of each run (each
+ * iteration's mean, over the iterations where any ended: episodeReturn is NaN in the others),
+ * averaged over runs.
+ */
 async function trainReturn(metrics: Record<string, Value>, runs: number): Promise<number> {
   const ret = await host(metrics.episodeReturn);
-  const eps = await host(metrics.episodes);
   const per = ret.length / runs;
   let total = 0;
   for (let r = 0; r < runs; r++) {
-    let s = 0;
-    let n = 0;
-    for (let i = (r + 1) * per - 10; i < (r + 1) * per; i++) if (eps[i]! > 0) [s, n] = [s + ret[i]! * eps[i]!, n + eps[i]!];
-    total += s / Math.max(n, 1);
+    const last = ret.slice((r + 1) * per - 10, (r + 1) * per).filter((x) => Number.isFinite(x));
+    total += last.length ? last.reduce((a, b) => a + b, 0) / last.length : NaN;
   }
   return total / runs;
 }
