@@ -187,11 +187,15 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     let checkpoint: string | undefined;
     const maxIt = opts.maxIterations;
     let done = 0;
-    // The video's programs compile on the runtime's worker thread while training runs (they
-    // need only the agent state's structure), so the recording after training does not wait
-    // for a compile.
+    // The video's programs are traced once the first training call has been dispatched (the
+    // host waits for the device then) and compile on the runtime's worker thread while training
+    // runs, so the recording after training does not wait for a compile. They need only the
+    // agent state's shapes (its arrays may have been donated by then).
     const recorder = opts.video !== false ? new EpisodeRecorder(wf.baseEnv, wf.agent, { maxSteps: wf.evalMaxSteps }) : undefined;
-    const precompiled = recorder?.compileAsync(state.agentState, episodeKey(config.seed)).catch(() => undefined);
+    const agentState0 = state.agentState;
+    const precompiled = recorder
+      ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => recorder.compileAsync(agentState0, episodeKey(config.seed))).catch(() => undefined)
+      : undefined;
     progress?.start();
     const trainStart = performance.now();
     try {
