@@ -2,7 +2,8 @@
 // minibatches, lr 2.5e-4 annealed, 64×64 tanh): the whole training as one program for one
 // seed and vmapped over 16, beside the same algorithm in JAX (tools/bench_ppo_jax.py, same
 // dynamics and hyperparameters) run on the same machine in the same run; plus xla-ts's host
-// loop (one jitted, donated step per iteration), which JAX's script has no counterpart of.
+// loop as the CLI runs it (folded iterations, an evaluation every 1/20 of the run) beside the
+// same run and evaluations as one program, which JAX's script has no counterpart of.
 //
 //   node --import tsx bench/ppo.ts [--quick] [--seeds 16]
 import { jit, vmap, random, type Value } from "../src/index.js";
@@ -11,6 +12,7 @@ import { compileJaxpr } from "../src/core/backend.js";
 import type { OnPolicyWorkflow } from "../src/workflows/on_policy.js";
 import { buildWorkflow } from "../src/algorithms/registry.js";
 import { trainFunction } from "../src/workflows/train_many.js";
+import { evalPeriod } from "../src/cli/train.js";
 import { machine, runJaxScript, table, writeResults, type Row } from "./common.js";
 
 const argv = process.argv.slice(2);
@@ -29,17 +31,18 @@ interface Figures {
   train_return: number;
 }
 
-/** Mean return of the episodes that ended in the last 10 iterations of each run, averaged over runs. */
+/**
+ * Mean return of the episodes that ended in the last 10 iterations of each run (each
+ * iteration's mean, over the iterations where any ended: episodeReturn is NaN in the others),
+ * averaged over runs.
+ */
 async function trainReturn(metrics: Record<string, Value>, runs: number): Promise<number> {
   const ret = await host(metrics.episodeReturn);
-  const eps = await host(metrics.episodes);
   const per = ret.length / runs;
   let total = 0;
   for (let r = 0; r < runs; r++) {
-    let s = 0;
-    let n = 0;
-    for (let i = (r + 1) * per - 10; i < (r + 1) * per; i++) if (eps[i]! > 0) [s, n] = [s + ret[i]! * eps[i]!, n + eps[i]!];
-    total += s / Math.max(n, 1);
+    const last = ret.slice((r + 1) * per - 10, (r + 1) * per).filter((x) => Number.isFinite(x));
+    total += last.length ? last.reduce((a, b) => a + b, 0) / last.length : NaN;
   }
   return total / runs;
 }
@@ -65,20 +68,69 @@ async function onePrograms(wf: OnPolicyWorkflow, seeds: number): Promise<Figures
   };
 }
 
-async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; eval_return: number }> {
+/**
+ * The host loop as `npm start` runs it: the CLI's defaults (an evaluation about every 1/20 of
+ * the run, the iterations between two evaluations folded into one jitted call, the metrics of
+ * every iteration read back and logged), against the whole run as one program with the same
+ * evaluations (`oneProgram`, timed in alternation with it). Steps/s count from the end of the
+ * first call (compilation) to the end of the run; CPU seconds are the process's over the same span.
+ */
+async function hostLoop(): Promise<{ wall_s: number; steps_per_s: number; cpu_steps_per_s: number; eval_return: number; fold: number; host_idle_fraction: number; one_program_steps_per_s: number; one_program_cpu_steps_per_s: number }> {
+  const probe = buildWorkflow({ totalSteps }) as OnPolicyWorkflow;
+  const fold = evalPeriod(probe.numIterations);
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   const t0 = now();
-  const wf = (buildWorkflow({ totalSteps }) as OnPolicyWorkflow);
+  const wf = buildWorkflow({ totalSteps, evalEvery: fold, foldIterations: fold }) as OnPolicyWorkflow;
   const K = wf.numIterations;
-  let [t1, t2] = [0, 0];
-  // Steps/s between the end of the first iteration (compilation) and the end of the one before
-  // the last (whose evaluation compiles the evaluator).
-  const onIteration = (m: Record<string, number>) => void (m.iteration === 1 ? (t1 = now()) : m.iteration === K - 1 && (t2 = now()));
-  const state = await wf.learn(wf.setup(0), { onIteration });
+  let [t1, c1, n1] = [0, 0, 0];
+  const onIteration = (m: Record<string, number>) => {
+    if (t1 === 0) [t1, c1, n1] = [now(), cpu(), m.iteration!];
+  };
+  // The host's share: from the moment a call's results are ready to the next call's dispatch
+  // (read-back of the metrics, the evaluation, logging) the device has nothing to run.
+  const dispatched: number[] = [];
+  const ready: number[] = [];
+  const stepMany = wf.stepMany.bind(wf);
+  (wf as { stepMany: typeof stepMany }).stepMany = (s, n) => {
+    dispatched.push(now());
+    const out = stepMany(s, n);
+    void (Object.values(out[0])[0] as ConcreteArray).blockUntilReady().then(() => ready.push(now()));
+    return out;
+  };
+  const state = await wf.learn(wf.setup(0), { onIteration, logger: { log: () => undefined } });
+  const [t2, c2] = [now(), cpu()];
+  let idle = 0;
+  for (let i = 1; i < dispatched.length; i++) if (dispatched[i]! > t1) idle += dispatched[i]! - Math.max(ready[i - 1]!, t1);
   const ev = await wf.evaluate(state);
-  return { wall_s: now() - t0, steps_per_s: ((K - 2) * wf.stepsPerIteration) / (t2 - t1), eval_return: ev.returnMean };
+  const steps = (K - n1) * wf.stepsPerIteration;
+  // The same iterations and evaluations as one program (compiled first, then timed).
+  const one = trainFunction(wf, fold);
+  const f = jit((k: Value) => one(k), { name: "ppo1eval" });
+  compileJaxpr((f as any).lower(random.key(0)).jaxpr);
+  const [t3, c3] = [now(), cpu()];
+  await host(f(random.key(0)).evals);
+  const [t4, c4] = [now(), cpu()];
+  const all = K * wf.stepsPerIteration;
+  return {
+    wall_s: t2 - t0,
+    steps_per_s: steps / (t2 - t1),
+    cpu_steps_per_s: steps / (c2 - c1),
+    eval_return: ev.returnMean,
+    fold,
+    host_idle_fraction: idle / (t2 - t1),
+    one_program_steps_per_s: all / (t4 - t3),
+    one_program_cpu_steps_per_s: all / (c4 - c3),
+  };
 }
 
 async function main() {
+  if (argv.includes("--host-loop-only")) {
+    console.log(JSON.stringify(await hostLoop()));
+    return;
+  }
   console.log(`PPO CartPole-v1, ${totalSteps} steps, ${machine()}`);
   const jax = runJaxScript("bench_ppo_jax.py", [...(quick ? ["--quick"] : []), "--seeds", String(numSeeds)]);
   if ("error" in jax) console.log(`JAX reference unavailable: ${jax.error}`);
@@ -104,8 +156,12 @@ async function main() {
     [`${numSeeds} seeds (vmap): env steps/s`, many.steps_per_s, jm?.steps_per_s, "higher", 0],
     [`${numSeeds} seeds (vmap): mean final eval return`, many.eval_return, jm?.eval_return_mean, "higher", 1],
     [`${numSeeds} seeds (vmap): mean final train return`, many.train_return, jm?.train_return, "higher", 1],
-    ["host loop (step per iteration): wall incl. compile (s)", loop.wall_s, undefined, "lower", 1],
+    [`host loop (CLI defaults: ${loop.fold} iterations per call, evaluation after each): wall incl. compile (s)`, loop.wall_s, undefined, "lower", 1],
     ["host loop: env steps/s (compilation excluded)", loop.steps_per_s, undefined, "higher", 0],
+    ["the same run as one program (same evaluations): env steps/s", loop.one_program_steps_per_s, undefined, "higher", 0],
+    ["host loop: env steps per CPU-second", loop.cpu_steps_per_s, undefined, "higher", 0],
+    ["one program: env steps per CPU-second", loop.one_program_cpu_steps_per_s, undefined, "higher", 0],
+    ["host loop: share of the time between calls (read-back, evaluation, logging)", loop.host_idle_fraction, undefined, "lower", 3],
     ["host loop: final greedy eval return", loop.eval_return, undefined, "higher", 1],
   ];
   const md = table(rows);

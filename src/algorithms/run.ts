@@ -15,7 +15,7 @@ import { Progress, formatDuration, type ProgressStream } from "../workflows/prog
 import { JsonlLogger, TensorBoardWriter, multiLogger, readJsonl, truncateEvents, truncateJsonl, type MetricsRow } from "../workflows/logging/index.js";
 import { RunDir, defaultRunName, newRunDir } from "../workflows/outputs/run_dir.js";
 import { writeLearningCurves, type Series } from "../workflows/outputs/plots.js";
-import { episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
+import { EpisodeRecorder, episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
 import { buildWorkflow, resolveAlgorithmConfig } from "./registry.js";
 import { trainMany } from "./train_many.js";
 import { asRecord } from "../agents/common/config.js";
@@ -187,7 +187,17 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     let checkpoint: string | undefined;
     const maxIt = opts.maxIterations;
     let done = 0;
+    // The video's programs are traced once the first training call has been dispatched (the
+    // host waits for the device then) and compile on the runtime's worker thread while training
+    // runs, so the recording after training does not wait for a compile. They need only the
+    // agent state's shapes (its arrays may have been donated by then).
+    const recorder = opts.video !== false ? new EpisodeRecorder(wf.baseEnv, wf.agent, { maxSteps: wf.evalMaxSteps }) : undefined;
+    const agentState0 = state.agentState;
+    const precompiled = recorder
+      ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => recorder.compileAsync(agentState0, episodeKey(config.seed))).catch(() => undefined)
+      : undefined;
     progress?.start();
+    const trainStart = performance.now();
     try {
       state = await wf.learn(state, {
         syncEvery: every,
@@ -218,17 +228,24 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
     const finished = iterations >= wf.numIterations;
     let finalReturn = last?.["eval/returnMean"];
     if (finalReturn === undefined) finalReturn = (await wf.evaluate(state)).returnMean;
+    const trainingSeconds = (performance.now() - trainStart) / 1000;
     progress?.finish(`evaluation return ${finalReturn.toFixed(1)}`);
 
     const result: RunResult = { dir: dir.path, config, finalReturn, checkpoint, seconds: 0, status: finished ? "finished" : "interrupted" };
-    if (opts.plots !== false)
-      result.plots = await optional("plots", async () => writeLearningCurves(dir.plots, [{ name: "", rows: await readJsonl(dir.metrics) }], { title: `${label} (seed ${config.seed})` }));
-    if (opts.video !== false) {
-      const ep = await optional("video", () =>
-        writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, state.agentState, episodeKey(config.seed), { maxSteps: wf.evalMaxSteps, fps: opts.fps }),
-      );
-      result.video = ep?.path;
-    }
+    // The plots (JS and resvg) and the video (mostly XLA work, then its encoding) together.
+    const [plots, ep] = await Promise.all([
+      opts.plots !== false
+        ? optional("plots", async () => writeLearningCurves(dir.plots, [{ name: "", rows: await readJsonl(dir.metrics) }], { title: `${label} (seed ${config.seed})` }))
+        : undefined,
+      recorder
+        ? optional("video", async () => {
+            await precompiled;
+            return writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, state.agentState, episodeKey(config.seed), { maxSteps: wf.evalMaxSteps, fps: opts.fps, recorder });
+          })
+        : undefined,
+    ]);
+    if (plots) result.plots = plots;
+    if (ep) result.video = ep.path;
     result.seconds = (performance.now() - t0) / 1000;
     await dir.writeRunInfo({
       ...info,
@@ -238,6 +255,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<RunResult> {
       envSteps,
       finalEval: { returnMean: finalReturn, evalEpisodes: config.evalEpisodes },
       seconds: result.seconds,
+      trainingSeconds,
       checkpoint: checkpoint && nodePath.relative(dir.path, checkpoint),
       plots: result.plots && nodePath.relative(dir.path, result.plots.png),
       video: result.video && nodePath.relative(dir.path, result.video),
@@ -353,16 +371,21 @@ async function seedsBody(t0: number, print: (s: string) => void, base: BaseConfi
     seconds: 0,
     status: "finished",
   };
-  if (opts.plots !== false) result.plots = await optional("plots", () => writeLearningCurves(dir.plots, series, { title: `${wf.name} ${base.env} (${runs} runs)` }));
-  if (opts.video !== false) {
+  const video = async () => {
     const si = best % opts.seeds.length;
     const vi = Math.floor(best / opts.seeds.length);
     const agentState = map((x: Value) => (opts.sweep ? x.get(vi, si) : x.get(si)), res.states.agentState);
-    const ep = await optional("video", () =>
+    return optional("video", () =>
       writeEpisodeGif(nodePath.join(dir.videos, "eval_episode.gif"), wf.baseEnv, wf.agent, agentState, episodeKey(opts.seeds[si]!), { maxSteps: wf.evalMaxSteps, fps: opts.fps }),
     );
-    result.video = ep?.path;
-  }
+  };
+  // The plots (JS and resvg) and the video (mostly XLA work, then its encoding) together.
+  const [plots, ep] = await Promise.all([
+    opts.plots !== false ? optional("plots", () => writeLearningCurves(dir.plots, series, { title: `${wf.name} ${base.env} (${runs} runs)` })) : undefined,
+    opts.video !== false ? video() : undefined,
+  ]);
+  if (plots) result.plots = plots;
+  if (ep) result.video = ep.path;
   result.seconds = (performance.now() - t0) / 1000;
   await dir.writeRunInfo({
     ...info,

@@ -79,6 +79,8 @@ interface Compiled {
   aliases: Map<number, number>;
   text: string;
   used?: boolean;
+  /** The donated argument positions (the aliases' keys), computed on first use. */
+  donated?: number[];
 }
 /** Bounded (exec_cache.ts): evicted executables are disposed and recompiled when needed again. */
 const byText = new ExecutableCache<Compiled>();
@@ -122,9 +124,28 @@ export function compileJaxpr(j: Jaxpr, donate: readonly number[] = []): Compiled
   return c;
 }
 
+/**
+ * Compiles a program on the runtime's worker thread and puts it in the executable cache, so
+ * that its first call does not compile (e.g. a program needed after a training run, compiled
+ * while the run goes on). Nothing happens on the ref backend or when it is compiled already.
+ */
+export async function precompileJaxpr(j: Jaxpr, donate: readonly number[] = []): Promise<void> {
+  if (backendName() === "ref") return;
+  const text = lowerModule(j, { donate });
+  if (byText.get(text)) return;
+  const exe = await xlaRuntime().compile(text);
+  if (byText.get(text)) {
+    exe.dispose(); // compiled on the calling thread meanwhile
+    return;
+  }
+  compileStats.compiles++;
+  const ins = [...j.constvars, ...j.invars].map((v) => v.aval);
+  byText.set(text, { exe, aliases: donationAliases(ins, j.outvars.map((a) => a.aval), donate), text });
+}
+
 function runCompiled(c: Compiled, args: readonly Array[], outAvals: readonly ShapedArray[]): Array[] {
   const bufs = args.map(toDevice);
-  const donated = [...c.aliases.keys()];
+  const donated = (c.donated ??= [...c.aliases.keys()]);
   const outs = c.exe.run(bufs, donated.length ? { donate: donated } : undefined);
   for (const i of donated) args[i]!.markDonated();
   let done: Promise<void> | undefined;

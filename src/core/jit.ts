@@ -5,7 +5,7 @@ import { ShapedArray } from "./aval.js";
 import { Jaxpr } from "./ir.js";
 import { Array, Value } from "./values.js";
 import { currentTrace, describe, evalJaxpr, literalValue, numberLiteral, traceFlat, type Traced } from "./trace.js";
-import { runJaxpr, backendName } from "./backend.js";
+import { runJaxpr, backendName, precompileJaxpr } from "./backend.js";
 import { lowerModule } from "./lowering.js";
 import { flatten, unflatten, type TreeDef } from "../pytree/index.js";
 
@@ -32,6 +32,8 @@ export interface Lowered {
 
 export type Jitted<F extends Fn> = ((...args: Args<Parameters<F>>) => ReturnType<F>) & {
   lower(...args: Args<Parameters<F>>): Lowered;
+  /** Traces for these arguments (their shapes and dtypes only: donated arrays will do) and compiles on a worker thread, so the first call with such arguments does not compile. */
+  compileAsync(...args: Args<Parameters<F>>): Promise<void>;
   /** Number of distinct programs traced so far. */
   readonly cacheSize: number;
 };
@@ -170,7 +172,15 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
     const jaxpr = entry.traced.jaxpr;
     return { jaxpr, asText: () => lowerModule(jaxpr, { donate: entry.donated.map((i) => i + jaxpr.constvars.length) }) };
   };
-  const jitted = Object.assign(call, { lower });
+  const compileAsync = async (...args: unknown[]): Promise<void> => {
+    const { entry } = prepare(args);
+    const jaxpr = entry.traced.jaxpr;
+    await precompileJaxpr(
+      jaxpr,
+      entry.donated.map((i) => i + jaxpr.constvars.length),
+    );
+  };
+  const jitted = Object.assign(call, { lower, compileAsync });
   Object.defineProperty(jitted, "cacheSize", { get: () => cache.size });
   void backendName;
   // `call` takes f's arguments and returns f's result (checked at run time as pytrees).

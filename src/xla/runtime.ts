@@ -305,12 +305,25 @@ export class DeviceBuffer {
     return this.size * DTYPES[this.dtype].bytes;
   }
 
+  /**
+   * 0 live, 1 disposed, 2 donated: the native buffer's state, kept here so that the checks on
+   * every call (jit's arguments, Executable.run's) need no call into the addon. It changes only
+   * through dispose() and donation by Executable.run / runOnDevices, which refresh it; the
+   * addon still checks every handle it is given.
+   */
+  #state = 0;
+
   get disposed(): boolean {
-    return this.native.state() !== 0;
+    return this.#state !== 0;
   }
 
   get donated(): boolean {
-    return this.native.state() === 2;
+    return this.#state === 2;
+  }
+
+  /** @internal Re-reads the native state (after an execution that may have consumed this buffer). */
+  syncState(): void {
+    this.#state = this.native.state();
   }
 
   #wrap(ab: ArrayBuffer): TypedArray {
@@ -378,6 +391,7 @@ export class DeviceBuffer {
   /** Frees the device memory (after pending reads finish). Idempotent. */
   dispose(): void {
     this.native.dispose();
+    if (this.#state === 0) this.#state = 1;
   }
 
   [Symbol.dispose](): void {
@@ -449,9 +463,8 @@ export class Executable {
     for (let i = 0; i < args.length; i++) {
       const a: unknown = args[i];
       if (!(a instanceof DeviceBuffer)) throw new TypeError(`${op}: argument ${i} is not a DeviceBuffer (got ${describe(a)})`);
-      const state = a.native.state();
-      if (state === 2) throw new Error(`${op}: argument ${i} was donated to an earlier execution and can no longer be used`);
-      if (state === 1) throw new Error(`${op}: argument ${i} has been disposed`);
+      if (a.donated) throw new Error(`${op}: argument ${i} was donated to an earlier execution and can no longer be used`);
+      if (a.disposed) throw new Error(`${op}: argument ${i} has been disposed`);
       if (a.runtime !== this.runtime) throw new Error(`${op}: argument ${i} belongs to another Runtime`);
       const p = params?.[i];
       // With SPMD partitions each device gets a shard, whose shape @main does not show.
@@ -498,7 +511,7 @@ export class Executable {
       let dtype: DType | undefined;
       let dev: Device;
       if (known?.shape && known.dtype) {
-        shape = known.shape.slice();
+        shape = known.shape as number[]; // frozen: shared by every output of this position
         dtype = known.dtype;
         dev = device!;
       } else {
@@ -534,7 +547,12 @@ export class Executable {
       );
     const natives = this.#checkArgs(op, args, device);
     const donate = this.#checkDonate(op, options.donate, [args as DeviceBuffer[]]);
-    const outs = native.run(natives, 1, device.index, donate);
+    let outs: NativeBuffer[];
+    try {
+      outs = native.run(natives, 1, device.index, donate);
+    } finally {
+      if (donate) for (const d of donate) (args[d] as DeviceBuffer).syncState();
+    }
     return this.#wrapOutputs(op, outs, device);
   }
 
@@ -556,7 +574,13 @@ export class Executable {
     const flat: NativeBuffer[] = [];
     argLists.forEach((list, d) => flat.push(...this.#checkArgs(`${op} (device ${d})`, list, this.devices[d])));
     const donate = this.#checkDonate(op, options.donate, argLists as DeviceBuffer[][]);
-    const outs = this.#wrapOutputs(op, native.run(flat, argLists.length, -1, donate), undefined);
+    let raw: NativeBuffer[];
+    try {
+      raw = native.run(flat, argLists.length, -1, donate);
+    } finally {
+      if (donate) for (const list of argLists) for (const d of donate) (list[d] as DeviceBuffer).syncState();
+    }
+    const outs = this.#wrapOutputs(op, raw, undefined);
     const per = outs.length / argLists.length;
     return argLists.map((_, d) => outs.slice(d * per, (d + 1) * per));
   }

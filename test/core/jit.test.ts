@@ -137,3 +137,19 @@ describe("donation (xla)", () => {
     expect(step.lower(arr([1, 2, 3])).asText()).toContain("tf.aliasing_output = 0");
   });
 });
+
+describe("jit(f).compileAsync", () => {
+  it("compiles on the worker thread so that the first call does not compile, donation included", async () => {
+    const { compileStats } = await import("../../src/core/backend.js");
+    const { numpy: np } = await import("../../src/numpy/index.js");
+    const f = jit((x: Value, y: Value) => np.add(np.multiply(x, 3.25), y), { donate: [0] });
+    const x = np.arange(7, undefined, undefined, "float32");
+    const y = np.ones([7]);
+    await f.compileAsync(x, y);
+    await f.compileAsync(x, y); // a second time: already compiled
+    const before = compileStats.compiles;
+    const out = f(x, y) as Value;
+    expect(compileStats.compiles).toBe(before);
+    expect(await (out as any).tolist()).toEqual([1, 4.25, 7.5, 10.75, 14, 17.25, 20.5]);
+  });
+});

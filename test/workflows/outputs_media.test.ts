@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { writeLearningCurves, learningCurveSpec } from "../../src/workflows/outputs/plots.js";
-import { encodeGif, recordEpisode, type Frame } from "../../src/workflows/outputs/video.js";
+import { EpisodeRecorder, encodeGif, recordEpisode, type Frame } from "../../src/workflows/outputs/video.js";
 import { numpy as np } from "../../src/numpy/index.js";
 import { random } from "../../src/random/index.js";
 import { make } from "../../src/envs/registry.js";
@@ -120,5 +120,44 @@ print(json.dumps({"duration": im.info.get("duration"), "frames": [list(f.convert
     expect(ep.frames[0]!.data.some((v) => v !== 255)).toBe(true);
     const info = gifInfo(encodeGif(ep.frames));
     expect(info.frames).toBe(ep.frames.length);
+  });
+
+  it("records in chunks the frames a step-by-step loop renders, compiled ahead or not, with maxSteps and every", async () => {
+    const env = make("CartPole-v1");
+    const pushLeft: Agent = {
+      name: "left",
+      init: () => ({ params: null, obsNorm: null, extra: null }),
+      computeActions: () => [np.zeros([1], "int32"), {}],
+      evaluateActions: (_s, b) => [np.zeros([b.obs.shape[0]], "int32"), {}],
+    };
+    const a = pushLeft.init(random.key(0), env.observationSpace(), env.actionSpace());
+    // The step-by-step loop (the recorder's key use: split(key) → reset, then split(k, 3) per step).
+    const ks = random.split(random.key(3));
+    let state: unknown = env.reset(ks.get(0)).state;
+    let k = ks.get(1);
+    const byStep: Uint8Array[] = [await (env.render(state) as any).data()];
+    for (let t = 0; t < 200; t++) {
+      const s3 = random.split(k, 3);
+      const r = env.step(s3.get(2), state, np.zeros([], "int32"));
+      [state, k] = [r.state, s3.get(0)];
+      byStep.push(await (env.render(state) as any).data());
+      if (Boolean((await (np.logicalOr(r.terminated, r.truncated) as any).data())[0])) break;
+    }
+    const rec = new EpisodeRecorder(env, pushLeft, { maxSteps: 200 });
+    await rec.compileAsync(a, random.key(3));
+    const ep = await rec.record(a, random.key(3));
+    expect(ep.frames.length).toBe(byStep.length);
+    for (const [i, f] of ep.frames.entries()) expect(Buffer.from(f.data).equals(Buffer.from(byStep[i]!))).toBe(true);
+    // Stopped by maxSteps (not a multiple of the chunk), every 2nd frame kept.
+    const short = await recordEpisode(env, pushLeft, a, random.key(3), { maxSteps: 5, every: 2 });
+    expect(short.length).toBe(5);
+    expect(short.frames.length).toBe(3);
+    expect(Buffer.from(short.frames[2]!.data).equals(Buffer.from(byStep[4]!))).toBe(true);
+  });
+
+  it("encodes many-colour frames through the quantizer", () => {
+    const fr: Frame[] = [0, 1].map((j) => ({ width: 32, height: 32, data: Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 7 + j * 13) % 256) }));
+    const info = gifInfo(encodeGif(fr));
+    expect(info.frames).toBe(2);
   });
 });

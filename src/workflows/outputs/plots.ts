@@ -1,8 +1,9 @@
 // Learning curves: a vega-lite spec (return vs environment steps, training and evaluation, with
 // the evaluation's ± std band; below it one small panel per loss term), compiled by vega-lite,
 // rendered to SVG by vega's headless renderer, and rasterized to PNG by resvg.
-import * as vega from "vega";
-import * as vl from "vega-lite";
+// vega and vega-lite are loaded on first use (about 0.3 s of imports that a run needs only at
+// its end, where they overlap the video's recording).
+import type * as vl from "vega-lite";
 import { Resvg } from "@resvg/resvg-js";
 import * as nodePath from "node:path";
 import { writeFileAtomic } from "./atomic.js";
@@ -103,7 +104,8 @@ export function learningCurveSpec(series: readonly Series[], opts: PlotOptions =
 
 /** A vega-lite spec rendered to an SVG document (headless; no canvas, no network). */
 export async function renderSvg(spec: vl.TopLevelSpec): Promise<string> {
-  const compiled = vl.compile(spec).spec;
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const compiled = vegaLite.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     return await view.toSVG();
