@@ -8,5 +8,7 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // The CLI's persistent compilation cache stays off in tests (tests that want it set a directory).
+    env: { XLA_TS_COMPILATION_CACHE_DIR: "" },
   },
 });

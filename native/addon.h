@@ -133,6 +133,8 @@ class ClientWrap : public Napi::ObjectWrap<ClientWrap> {
   Napi::Value BufferFromHost(const Napi::CallbackInfo& info);
   Napi::Value Compile(const Napi::CallbackInfo& info);
   Napi::Value CompileSync(const Napi::CallbackInfo& info);
+  Napi::Value LoadExecutable(const Napi::CallbackInfo& info);
+  Napi::Value LoadExecutableSync(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
 };
@@ -181,6 +183,7 @@ class ExecutableWrap : public Napi::ObjectWrap<ExecutableWrap> {
  private:
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value Serialize(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 };
 

@@ -77,6 +77,9 @@ std::string EncodeCompileOptions(const CompileSpec& s) {
   return out;
 }
 
+Status Describe(const std::shared_ptr<ClientCore>& cc, PJRT_LoadedExecutable* loaded, const CompileSpec& spec,
+                std::shared_ptr<ExecutableCore>* out);
+
 // Compiles and gathers what the JS side needs to know about the result. Thread-safe.
 Status DoCompile(const std::shared_ptr<ClientCore>& cc, const std::string& code, const std::string& format,
                  const CompileSpec& spec, std::shared_ptr<ExecutableCore>* out) {
@@ -94,16 +97,22 @@ Status DoCompile(const std::shared_ptr<ClientCore>& cc, const std::string& code,
   a.compile_options_size = options.size();
   Status st = PJRT_CALL(plugin, PJRT_Client_Compile, a);
   if (!st.ok()) return st;
+  return Describe(cc, a.executable, spec, out);
+}
 
+// Takes ownership of `loaded` and gathers what the JS side needs to know about it. Thread-safe.
+Status Describe(const std::shared_ptr<ClientCore>& cc, PJRT_LoadedExecutable* loaded, const CompileSpec& spec,
+                std::shared_ptr<ExecutableCore>* out) {
+  const Plugin* plugin = cc->plugin;
   auto core = std::make_shared<ExecutableCore>(cc);
-  core->exe = a.executable;
+  core->exe = loaded;
   core->portable = spec.portable;
   core->num_replicas = static_cast<size_t>(spec.num_replicas);
   core->num_partitions = static_cast<size_t>(spec.num_partitions);
 
   PJRT_ARGS(plugin, PJRT_LoadedExecutable_GetExecutable_Args, g);
   g.loaded_executable = core->exe;
-  st = PJRT_CALL(plugin, PJRT_LoadedExecutable_GetExecutable, g);
+  Status st = PJRT_CALL(plugin, PJRT_LoadedExecutable_GetExecutable, g);
   if (!st.ok()) return st;
   PJRT_Executable* ex = g.executable;
 
@@ -149,11 +158,30 @@ Status DoCompile(const std::shared_ptr<ClientCore>& cc, const std::string& code,
   return Status::Ok();
 }
 
-/** DoCompile with every exception (including std::bad_alloc) turned into a Status. */
+// Loads an executable serialized by PJRT_Executable_Serialize (ExecutableWrap::Serialize) with
+// the compile options it was compiled with (`spec`). Thread-safe.
+Status DoLoad(const std::shared_ptr<ClientCore>& cc, const std::string& bytes, const CompileSpec& spec,
+              std::shared_ptr<ExecutableCore>* out) {
+  const Plugin* plugin = cc->plugin;
+  std::string options = EncodeCompileOptions(spec);
+  PJRT_ARGS(plugin, PJRT_Executable_DeserializeAndLoad_Args, a);
+  a.client = cc->client;
+  a.serialized_executable = bytes.data();
+  a.serialized_executable_size = bytes.size();
+  a.overridden_serialized_compile_options = options.data();
+  a.overridden_serialized_compile_options_size = options.size();
+  Status st = PJRT_CALL(plugin, PJRT_Executable_DeserializeAndLoad, a);
+  if (!st.ok()) return st;
+  if (a.loaded_executable == nullptr)
+    return Status::Error(PJRT_Error_Code_INTERNAL, "the plugin returned no executable");
+  return Describe(cc, a.loaded_executable, spec, out);
+}
+
+/** DoCompile (or DoLoad when `load`) with every exception (including std::bad_alloc) turned into a Status. */
 Status CompileGuarded(const std::shared_ptr<ClientCore>& cc, const std::string& code, const CompileSpec& spec,
-                      std::shared_ptr<ExecutableCore>* out) {
+                      std::shared_ptr<ExecutableCore>* out, bool load = false) {
   try {
-    return DoCompile(cc, code, "mlir", spec, out);
+    return load ? DoLoad(cc, code, spec, out) : DoCompile(cc, code, "mlir", spec, out);
   } catch (const std::exception& e) {
     return Status::Error(PJRT_Error_Code_INTERNAL, std::string("compile threw: ") + e.what());
   } catch (...) {
@@ -206,9 +234,9 @@ CompileSpec ReadCompileSpec(Napi::Env env, const std::shared_ptr<ClientCore>& cc
 
 class CompileWorker : public Napi::AsyncWorker {
  public:
-  CompileWorker(Napi::Env env, std::shared_ptr<ClientCore> cc, std::string code, CompileSpec spec)
-      : Napi::AsyncWorker(env, "xla-ts:compile"), deferred_(Napi::Promise::Deferred::New(env)),
-        cc_(std::move(cc)), code_(std::move(code)), spec_(std::move(spec)) {
+  CompileWorker(Napi::Env env, std::shared_ptr<ClientCore> cc, std::string code, CompileSpec spec, bool load = false)
+      : Napi::AsyncWorker(env, load ? "xla-ts:load" : "xla-ts:compile"), deferred_(Napi::Promise::Deferred::New(env)),
+        cc_(std::move(cc)), code_(std::move(code)), spec_(std::move(spec)), load_(load) {
     std::lock_guard<std::mutex> lock(cc_->mu);
     cc_->compiling++;  // Shutdown waits for this compile
   }
@@ -220,7 +248,7 @@ class CompileWorker : public Napi::AsyncWorker {
       std::lock_guard<std::mutex> lock(cc_->mu);
       if (cc_->shut) status_ = Status::Error(PJRT_Error_Code_CANCELLED, "the runtime is shutting down");
     }
-    if (status_.ok()) status_ = CompileGuarded(cc_, code_, spec_, &result_);
+    if (status_.ok()) status_ = CompileGuarded(cc_, code_, spec_, &result_, load_);
     std::lock_guard<std::mutex> lock(cc_->mu);
     if (--cc_->compiling == 0) cc_->idle.notify_all();
   }
@@ -228,7 +256,7 @@ class CompileWorker : public Napi::AsyncWorker {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     if (!status_.ok()) {
-      deferred_.Reject(MakeError(env, status_, "PJRT_Client_Compile").Value());
+      deferred_.Reject(MakeError(env, status_, load_ ? "PJRT_Executable_DeserializeAndLoad" : "PJRT_Client_Compile").Value());
       return;
     }
     try {
@@ -244,6 +272,7 @@ class CompileWorker : public Napi::AsyncWorker {
   std::shared_ptr<ClientCore> cc_;
   std::string code_;
   CompileSpec spec_;
+  bool load_;
   Status status_;
   std::shared_ptr<ExecutableCore> result_;
 };
@@ -275,6 +304,14 @@ int KnownOptionType(const std::string& name) {
   return -1;
 }
 
+std::string ReadSerialized(const Napi::CallbackInfo& info, const char* op) {
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    ThrowInput(info.Env(), std::string(op) + ": the serialized executable must be a Uint8Array");
+  Napi::Uint8Array u = info[0].As<Napi::Uint8Array>();
+  if (u.ByteLength() == 0) ThrowInput(info.Env(), std::string(op) + ": the serialized executable is empty");
+  return std::string(reinterpret_cast<const char*>(u.Data()), u.ByteLength());
+}
+
 std::string ReadProgram(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString())
     ThrowInput(info.Env(), "compile: the program must be a string of StableHLO MLIR text");
@@ -295,6 +332,8 @@ Napi::Function ClientWrap::Init(Napi::Env env) {
                          InstanceMethod<&ClientWrap::BufferFromHost>("bufferFromHost"),
                          InstanceMethod<&ClientWrap::Compile>("compile"),
                          InstanceMethod<&ClientWrap::CompileSync>("compileSync"),
+                         InstanceMethod<&ClientWrap::LoadExecutable>("loadExecutable"),
+                         InstanceMethod<&ClientWrap::LoadExecutableSync>("loadExecutableSync"),
                          InstanceMethod<&ClientWrap::Dispose>("dispose"),
                          InstanceMethod<&ClientWrap::IsDisposed>("isDisposed"),
                      });
@@ -559,6 +598,30 @@ Napi::Value ClientWrap::CompileSync(const Napi::CallbackInfo& info) {
   std::shared_ptr<ExecutableCore> result;
   Status st = CompileGuarded(cc, code, spec, &result);
   ThrowIfError(env, st, "PJRT_Client_Compile");
+  return ExecutableWrap::Create(env, result);
+}
+
+// loadExecutable(bytes: Uint8Array, options) → Promise<PjrtExecutable>: deserializes on a worker
+// thread. `options` must be those the executable was compiled with.
+Napi::Value ClientWrap::LoadExecutable(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto cc = Get(env, "loadExecutable");
+  std::string bytes = ReadSerialized(info, "loadExecutable");
+  CompileSpec spec = ReadCompileSpec(env, cc, info.Length() > 1 ? info[1] : env.Undefined());
+  auto* w = new CompileWorker(env, cc, std::move(bytes), std::move(spec), true);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value ClientWrap::LoadExecutableSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto cc = Get(env, "loadExecutableSync");
+  std::string bytes = ReadSerialized(info, "loadExecutableSync");
+  CompileSpec spec = ReadCompileSpec(env, cc, info.Length() > 1 ? info[1] : env.Undefined());
+  std::shared_ptr<ExecutableCore> result;
+  Status st = CompileGuarded(cc, bytes, spec, &result, true);
+  ThrowIfError(env, st, "PJRT_Executable_DeserializeAndLoad");
   return ExecutableWrap::Create(env, result);
 }
 

@@ -19,6 +19,7 @@ Napi::Function ExecutableWrap::Init(Napi::Env env) {
                      {
                          InstanceMethod<&ExecutableWrap::Info>("info"),
                          InstanceMethod<&ExecutableWrap::Run>("run"),
+                         InstanceMethod<&ExecutableWrap::Serialize>("serialize"),
                          InstanceMethod<&ExecutableWrap::Dispose>("dispose"),
                      });
 }
@@ -199,6 +200,42 @@ Napi::Value ExecutableWrap::Run(const Napi::CallbackInfo& info) {
     result.Set(static_cast<uint32_t>(i), obj);
   }
   return result;
+}
+
+// serialize() → Uint8Array: the plugin's serialization of the executable (PJRT_Executable_Serialize),
+// loadable with PjrtClient.loadExecutable by the same plugin build.
+Napi::Value ExecutableWrap::Serialize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!core) ThrowInput(env, "Executable.serialize: the executable has been disposed");
+  if (core->exe == nullptr) ThrowInput(env, "Executable.serialize: the runtime of this executable has been shut down");
+  const Plugin* plugin = core->client->plugin;
+  PJRT_ARGS(plugin, PJRT_LoadedExecutable_GetExecutable_Args, g);
+  g.loaded_executable = core->exe;
+  ThrowIfError(env, PJRT_CALL(plugin, PJRT_LoadedExecutable_GetExecutable, g), "PJRT_LoadedExecutable_GetExecutable");
+  PJRT_Executable* ex = g.executable;
+  PJRT_ARGS(plugin, PJRT_Executable_Serialize_Args, s);
+  s.executable = ex;
+  Status st = PJRT_CALL(plugin, PJRT_Executable_Serialize, s);
+  // Copy the bytes out before anything is freed; a failed allocation must not leak the plugin's.
+  std::string bytes;
+  Status copy_st;
+  if (st.ok()) {
+    try {
+      if (s.serialized_bytes != nullptr) bytes.assign(s.serialized_bytes, s.serialized_bytes_size);
+    } catch (const std::exception& e) {
+      copy_st = Status::Error(PJRT_Error_Code_RESOURCE_EXHAUSTED, std::string("copying the serialized executable: ") + e.what());
+    }
+    if (s.serialized_executable != nullptr && s.serialized_executable_deleter != nullptr)
+      s.serialized_executable_deleter(s.serialized_executable);
+  }
+  PJRT_ARGS(plugin, PJRT_Executable_Destroy_Args, xd);
+  xd.executable = ex;
+  (void)PJRT_CALL(plugin, PJRT_Executable_Destroy, xd);
+  ThrowIfError(env, st, "PJRT_Executable_Serialize");
+  ThrowIfError(env, copy_st, "PJRT_Executable_Serialize");
+  if (bytes.empty())
+    ThrowIfError(env, Status::Error(PJRT_Error_Code_INTERNAL, "the plugin returned no bytes"), "PJRT_Executable_Serialize");
+  return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
 }
 
 Napi::Value ExecutableWrap::Dispose(const Napi::CallbackInfo& info) {

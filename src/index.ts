@@ -18,6 +18,8 @@ export { algorithms };
 /** The training loops, and training from a config through the algorithm registry. */
 export const workflows = { ...baseWorkflows, trainMany, trainRun, trainSeeds, build: buildWorkflow, resolveConfig: resolveAlgorithmConfig };
 export * as xla from "./xla/index.js";
+export { setCompilationCacheDir, compilationCacheDir, compilationCacheStats } from "./xla/index.js";
+export type { CompilationCacheOptions, CompilationCacheStats } from "./xla/index.js";
 export type { DType } from "./xla/dtype.js";
 export { envs, type Environment, type ResetResult, type StepResult, type EnvFactory, type Space, type HostEnv, type HostStep } from "./envs/index.js";
 // The building blocks of the CLI's run outputs (docs/cli.md, "From code"), and the types a

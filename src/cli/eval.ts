@@ -9,6 +9,7 @@ import { loadRunState } from "../algorithms/run.js";
 import { buildWorkflow } from "../algorithms/registry.js";
 import { episodeKey, writeEpisodeGif } from "../workflows/outputs/video.js";
 import { UsageError, flagsHelp, parseArgs, type FlagSpec } from "./args.js";
+import { COMPILE_CACHE_FLAG, configureCompileCache } from "./compile_cache.js";
 import { checkConfig } from "./config.js";
 import type { Io } from "./io.js";
 
@@ -17,6 +18,7 @@ export const EVAL_FLAGS: Record<string, FlagSpec> = {
   episodes: { type: "int", arg: "N", help: "episodes, run in parallel (default: the run's evalEpisodes)" },
   seed: { type: "int", arg: "S", help: "PRNG seed of the evaluation (default: derived from the checkpoint's state, as during training)" },
   json: { type: "bool", help: "print the results as JSON" },
+  ...COMPILE_CACHE_FLAG,
 };
 
 export const RENDER_FLAGS: Record<string, FlagSpec> = {
@@ -26,6 +28,7 @@ export const RENDER_FLAGS: Record<string, FlagSpec> = {
   "max-steps": { type: "int", arg: "N", help: "stop after N steps (default: the environment's step limit, else 1000)" },
   fps: { type: "int", arg: "N", help: "frames per second (default 30)" },
   every: { type: "int", arg: "K", help: "keep every K-th frame (default 1)" },
+  ...COMPILE_CACHE_FLAG,
 };
 
 export const EVAL_HELP = `usage: xla-ts eval <run-dir> [--checkpoint FILE] [--episodes N] [--seed S] [--json]
@@ -78,6 +81,7 @@ async function load(dir: RunDir, overrides: Record<string, unknown>, checkpoint?
 export async function evalCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs("eval", argv, EVAL_FLAGS);
   if (p.help) return (io.out(EVAL_HELP), 0);
+  configureCompileCache(p.flags["compile-cache"]);
   if (p.positionals.length > 1) throw new UsageError(`unexpected argument "${p.positionals[1]}" (usage: xla-ts eval <run-dir> [options])`);
   positiveInts(p.flags, ["episodes"]);
   const runs = await targets("eval", p.positionals[0]);
@@ -99,6 +103,7 @@ export async function evalCommand(argv: string[], io: Io): Promise<number> {
 export async function renderCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs("render", argv, RENDER_FLAGS);
   if (p.help) return (io.out(RENDER_HELP), 0);
+  configureCompileCache(p.flags["compile-cache"]);
   if (p.positionals.length > 1) throw new UsageError(`unexpected argument "${p.positionals[1]}" (usage: xla-ts render <run-dir> [options])`);
   positiveInts(p.flags, ["max-steps", "fps", "every"]);
   let runs = await targets("render", p.positionals[0]);

@@ -23,6 +23,9 @@ options:
 environment:
   XLA_TS_PJRT_PLUGIN   path of a PJRT plugin (.so) to use instead of the installed CPU plugin
   XLA_TS_BACKEND       "xla" (default when a plugin is installed) or "ref" (the TypeScript interpreter)
+  XLA_TS_COMPILATION_CACHE_DIR
+                       where train/eval/render keep compiled programs (default ~/.cache/xla-ts/compile;
+                       empty: off, as --no-compile-cache)
 `;
 
 type Command = { help?: string; run: (args: string[], io: Io) => Promise<number> };

@@ -8,6 +8,7 @@ import { algorithmNames, algorithms, buildWorkflow, getAlgorithm } from "../algo
 import { UsageError, flagsHelp, parseArgs, type FlagSpec } from "./args.js";
 import { assembleConfig, checkAlgo, checkConfig, parseSweep } from "./config.js";
 import type { Io } from "./io.js";
+import { COMPILE_CACHE_FLAG, configureCompileCache } from "./compile_cache.js";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 
@@ -26,6 +27,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   video: { type: "bool", help: "write videos/eval_episode.gif (default; --no-video to skip)" },
   fps: { type: "int", arg: "N", help: "frames per second of the video (default 30)" },
   quiet: { type: "bool", help: "no progress display" },
+  ...COMPILE_CACHE_FLAG,
 };
 
 /** The options of a schema as aligned help lines (defaults, meaning, allowed values). */
@@ -82,6 +84,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const f = p.flags;
+  configureCompileCache(f["compile-cache"]);
   const common = {
     plots: f.plots !== false,
     video: f.video !== false,

@@ -11,6 +11,8 @@ export type { PluginLookup, InstalledPlugin } from "./plugin.js";
 export { parseMainSignature, dtypeOfMlir } from "./mlir.js";
 export type { TensorSpec, MainSignature } from "./mlir.js";
 export type { PluginInfo } from "./native.js";
+export { setCompilationCacheDir, compilationCacheDir, compilationCacheStats, compilationCacheKey } from "./compile_cache.js";
+export type { CompilationCacheOptions, CompilationCacheStats } from "./compile_cache.js";
 
 let shared: Runtime | undefined;
 

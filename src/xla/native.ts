@@ -51,6 +51,8 @@ export interface NativeExecutableInfo {
 export interface NativeExecutable {
   info(): NativeExecutableInfo;
   run(args: NativeBuffer[], numDevices: number, deviceIndex: number, donate?: readonly number[]): NativeBuffer[];
+  /** The plugin's serialization (PJRT_Executable_Serialize), for loadExecutable. */
+  serialize(): Uint8Array;
   dispose(): void;
 }
 
@@ -61,6 +63,9 @@ export interface NativeClient {
   bufferFromHost(data: TypedArray, dims: readonly number[], type: number, deviceIndex: number): NativeBuffer;
   compile(code: string, options: NativeCompileOptions): Promise<NativeExecutable>;
   compileSync(code: string, options: NativeCompileOptions): NativeExecutable;
+  /** Loads a serialized executable (PJRT_Executable_DeserializeAndLoad) compiled with `options`. */
+  loadExecutable(bytes: Uint8Array, options: NativeCompileOptions): Promise<NativeExecutable>;
+  loadExecutableSync(bytes: Uint8Array, options: NativeCompileOptions): NativeExecutable;
   dispose(): void;
   isDisposed(): boolean;
 }

@@ -25,6 +25,7 @@ import {
   type PluginInfo,
 } from "./native.js";
 import { findPlugin } from "./plugin.js";
+import * as cache from "./compile_cache.js";
 
 export interface Device {
   /** The plugin's global device id. */
@@ -179,23 +180,77 @@ export class Runtime {
     return i;
   }
 
-  /** Compiles StableHLO MLIR text on a worker thread. */
+  /**
+   * Compiles StableHLO MLIR text on a worker thread (or loads it from the persistent
+   * compilation cache when one is configured: setCompilationCacheDir).
+   */
   compile(mlir: string, options: CompileOptions = {}): Promise<Executable> {
     try {
       const [spec, defaultDevice] = this.#compileSpec("Runtime.compile", mlir, options);
-      return this.client("Runtime.compile")
-        .compile(mlir, spec)
-        .then((native) => new Executable(this, native, mlir, defaultDevice));
+      const client = this.client("Runtime.compile");
+      const entry = cache.lookup(this.#fingerprint(), mlir, spec);
+      const compiled = (): Promise<NativeExecutable> => {
+        const t0 = performance.now();
+        return client.compile(mlir, spec).then((native) => {
+          if (entry) cache.store(entry, native, (performance.now() - t0) / 1000);
+          return native;
+        });
+      };
+      const native: Promise<NativeExecutable> =
+        entry?.bytes !== undefined
+          ? client.loadExecutable(entry.bytes, spec).then(
+              (n) => (cache.recordHit(), n),
+              (e: unknown) => (cache.recordLoadFailure(entry, e), compiled()),
+            )
+          : compiled();
+      return native.then((n) => new Executable(this, n, mlir, defaultDevice));
     } catch (e) {
       return Promise.reject(e as Error);
     }
   }
 
-  /** Compiles StableHLO MLIR text on the calling thread (blocks until done). */
+  /** Compiles StableHLO MLIR text on the calling thread (blocks until done); see compile. */
   compileSync(mlir: string, options: CompileOptions = {}): Executable {
     const [spec, defaultDevice] = this.#compileSpec("Runtime.compileSync", mlir, options);
-    const native = this.client("Runtime.compileSync").compileSync(mlir, spec);
+    const client = this.client("Runtime.compileSync");
+    const entry = cache.lookup(this.#fingerprint(), mlir, spec);
+    let native: NativeExecutable | undefined;
+    if (entry?.bytes !== undefined) {
+      try {
+        native = client.loadExecutableSync(entry.bytes, spec);
+        cache.recordHit();
+      } catch (e) {
+        cache.recordLoadFailure(entry, e);
+      }
+    }
+    if (native === undefined) {
+      const t0 = performance.now();
+      native = client.compileSync(mlir, spec);
+      if (entry) cache.store(entry, native, (performance.now() - t0) / 1000);
+    }
     return new Executable(this, native, mlir, defaultDevice);
+  }
+
+  /**
+   * Loads an executable serialized by `Executable.serialize` with the same plugin build;
+   * `options` must be those it was compiled with. Throws (never crashes) on bytes the plugin
+   * cannot read. `mlir`, when given, supplies the parameter types `run` checks.
+   */
+  loadExecutable(bytes: Uint8Array, options: CompileOptions = {}, mlir = ""): Executable {
+    const op = "Runtime.loadExecutable";
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`${op}: the serialized executable must be a Uint8Array, got ${describe(bytes)}`);
+    const [spec, defaultDevice] = this.#compileSpec(op, mlir, options);
+    return new Executable(this, this.client(op).loadExecutableSync(bytes, spec), mlir, defaultDevice);
+  }
+
+  #fp: cache.RuntimeFingerprint | undefined;
+  #fingerprint(): cache.RuntimeFingerprint {
+    return (this.#fp ??= {
+      pluginPath: this.pluginPath,
+      platformVersion: this.platformVersion,
+      apiVersion: this.apiVersion,
+      deviceKinds: this.devices.map((d) => d.kind),
+    });
   }
 
   #compileSpec(op: string, mlir: string, options: CompileOptions | undefined) {
@@ -452,6 +507,16 @@ export class Executable {
 
   get disposed(): boolean {
     return this.#native === undefined;
+  }
+
+  /**
+   * The plugin's serialization of the compiled program (PJRT_Executable_Serialize), loadable
+   * with `Runtime.loadExecutable` by the same plugin build (not portable across versions).
+   */
+  serialize(): Uint8Array {
+    const native = this.#native;
+    if (!native) throw new Error("Executable.serialize: the executable has been disposed");
+    return native.serialize();
   }
 
   #checkArgs(op: string, args: unknown, device: Device | undefined): NativeBuffer[] {
