@@ -1,8 +1,10 @@
 // The persistent compilation cache: executable serialization round trips, cache hits across
 // runtimes, corrupt entries ignored, keys that tell compile settings apart, garbage refused.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   Runtime,
@@ -150,6 +152,25 @@ describe.skipIf(noRuntime)("compilation cache with the runtime", () => {
       expect(entries(d)).toHaveLength(2);
       expect(compilationCacheStats()).toMatchObject({ hits: 3, misses: 2, stores: 2 });
     }
+  });
+
+  it("a fresh process loads what an earlier process stored", () => {
+    const d = fresh();
+    const child = () => {
+      const p = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./compile_cache_child.ts", import.meta.url))], {
+        encoding: "utf8",
+        env: { ...process.env, XLA_TS_COMPILATION_CACHE_DIR: d, XLA_TS_COMPILATION_CACHE_MIN_COMPILE_SECS: "0" },
+      });
+      const line = p.stdout.split("\n").find((l) => l.startsWith("@@cc "));
+      if (p.status !== 0 || !line) throw new Error(`child failed (${p.status}): ${p.stderr}`);
+      return JSON.parse(line.slice(5)) as { stats: Record<string, number>; out: number[] };
+    };
+    const first = child();
+    expect(first.stats).toMatchObject({ hits: 0, misses: 1, stores: 1, errors: 0 });
+    const second = child();
+    expect(second.stats).toMatchObject({ hits: 1, misses: 0, stores: 0, errors: 0 });
+    expect(second.out).toEqual(first.out);
+    expect(entries(d)).toHaveLength(1);
   });
 
   it("programs that compile faster than the threshold are not stored", () => {
