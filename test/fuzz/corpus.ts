@@ -67,6 +67,11 @@ const fixed: FuzzCase[] = [
   { id: "compileSync(tensor<2**31 x 2**31>)", expect: /overflow|compile/i, run: () => rt().compileSync(junkMlir("2147483648x2147483648")) },
   { id: "compile(tensor<2**62>) async", expect: /overflow|compile/i, run: () => rt().compile(junkMlir("4611686018427387904")) },
   { id: "compileSync(type mismatch)", expect: /PJRT_Client_Compile|type|compile/i, run: () => rt().compileSync(mainModule("m", ["tensor<2xf32>"], ["tensor<3xf32>"], `    "func.return"(%arg0) : (tensor<2xf32>) -> ()`)) },
+  { id: "loadExecutable(garbage)", expect: /PJRT_Executable_DeserializeAndLoad/, run: () => rt().loadExecutable(new Uint8Array(257).map((_, i) => (i * 131) & 0xff)) },
+  { id: "loadExecutable(truncated)", expect: /PJRT_Executable_DeserializeAndLoad/, run: () => { const b = rt().compileSync(matmul(2, 2, 2)).serialize(); return rt().loadExecutable(b.subarray(0, b.length >> 1)); } },
+  { id: "loadExecutable(empty)", expect: /empty/, run: () => rt().loadExecutable(new Uint8Array(0)) },
+  { id: "native loadExecutable(string)", expect: /loadExecutable.*Uint8Array/, run: () => rt().client("fuzz").loadExecutableSync("abc" as never, {}) },
+  { id: "native loadExecutable async(garbage)", expect: /PJRT_Executable_DeserializeAndLoad/, run: () => rt().client("fuzz").loadExecutable(new Uint8Array([8, 1, 18, 3, 1, 2, 3]), {}) },
   { id: "compileSync(truncated module)", expect: /PJRT_Client_Compile|parse|compile/i, run: () => rt().compileSync(matmul(2, 2, 2).slice(0, 80)) },
   {
     id: "addon compileSync replicas×partitions past 2**32",
