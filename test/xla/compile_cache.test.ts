@@ -15,7 +15,7 @@ import {
 } from "../../src/xla/index.js";
 import { decodeEntry, encodeEntry } from "../../src/xla/compile_cache.js";
 import { configureCompileCache, defaultCompileCacheDir } from "../../src/cli/compile_cache.js";
-import { donatingAdd, list, matmul, noRuntime } from "./programs.js";
+import { binary, donatingAdd, list, matmul, noRuntime } from "./programs.js";
 
 const fp = { pluginPath: "/p.so", platformVersion: "v", apiVersion: { major: 0, minor: 81 }, deviceKinds: ["cpu", "cpu"] };
 
@@ -171,6 +171,23 @@ describe.skipIf(noRuntime)("compilation cache with the runtime", () => {
     expect(second.stats).toMatchObject({ hits: 1, misses: 0, stores: 0, errors: 0 });
     expect(second.out).toEqual(first.out);
     expect(entries(d)).toHaveLength(1);
+  });
+
+  it("a replicated program loaded from the cache runs on its devices", async () => {
+    if (rt.devices.length < 2) return; // the CPU plugin has 4 by default
+    const d = fresh();
+    setCompilationCacheDir(d, { minCompileSeconds: 0 });
+    compilationCacheStats(true);
+    const text = binary("multiply", "tensor<3xf32>");
+    const opts = { numReplicas: 2, deviceAssignment: [[rt.devices[1]!], [rt.devices[0]!]] };
+    const first = rt.compileSync(text, opts);
+    const again = rt.compileSync(text, opts);
+    expect(compilationCacheStats()).toMatchObject({ hits: 1, misses: 1, stores: 1 });
+    expect(again.devices).toEqual(first.devices);
+    const args = again.devices.map((dev, i) => [rt.fromHost(new Float32Array([1, 2, 3]).map((v) => v + i), [3], "float32", dev), rt.fromHost(new Float32Array([2, 2, 2]), [3], "float32", dev)]);
+    const outs = again.runOnDevices(args);
+    expect(list(await outs[0]![0]!.toHost())).toEqual([2, 4, 6]);
+    expect(list(await outs[1]![0]!.toHost())).toEqual([4, 6, 8]);
   });
 
   it("programs that compile faster than the threshold are not stored", () => {
