@@ -19,8 +19,6 @@ import time
 
 import jax
 import jax.numpy as jnp
-import gymnax
-
 from multiroom_jax import MultiRoom
 
 
@@ -94,6 +92,8 @@ def nature_forward(p, obs):
 
 def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4, layout=None):
     if layout is None:
+        import gymnax  # only Breakout needs it
+
         env, env_params = gymnax.make("Breakout-MinAtar")
         obs_shape = env.observation_space(env_params).shape
         n_actions = env.action_space(env_params).n
