@@ -100,13 +100,12 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4, layout=None):
     else:
         env, env_params = MultiRoom(layout), None
         obs_shape, n_actions = (env.stack, env.size, env.size), 4
-        global net_init, forward
-        net_init, forward = nature_init, nature_forward
+    init, fwd = (net_init, forward) if layout is None else (nature_init, nature_forward)
     batch = n_env * n_steps
     mb = batch // n_mb
 
     def loss_fn(params, b):
-        logits, v = forward(params, b["obs"])
+        logits, v = fwd(params, b["obs"])
         logp_all = jax.nn.log_softmax(logits)
         logp = jnp.take_along_axis(logp_all, b["action"][:, None], -1)[:, 0]
         ent = -jnp.sum(jnp.exp(logp_all) * logp_all, -1).mean()
@@ -134,7 +133,7 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4, layout=None):
         def step(c, k):
             env_st, obs = c
             ka, ke = jax.random.split(k)
-            logits, v = forward(params, obs)
+            logits, v = fwd(params, obs)
             a = jax.random.categorical(ka, logits)
             logp = jnp.take_along_axis(jax.nn.log_softmax(logits), a[:, None], -1)[:, 0]
             # gymnax 1.x: obs, state, reward, terminated, truncated, info (auto-resetting).
@@ -143,7 +142,7 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4, layout=None):
             return (nst, nobs), {"obs": obs, "action": a, "logp": logp, "value": v, "reward": r, "done": done}
 
         (env_st, obs), tr = jax.lax.scan(step, (env_st, obs), jax.random.split(k_roll, n_steps))
-        last_v = forward(params, obs)[1]
+        last_v = fwd(params, obs)[1]
 
         def gae(c, x):
             a_next, v_next = c
@@ -173,7 +172,7 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4, layout=None):
 
     def train(key):
         k_net, k_env, key = jax.random.split(key, 3)
-        params = net_init(k_net, obs_shape, n_actions)
+        params = init(k_net, obs_shape, n_actions)
         z = jax.tree_util.tree_map(jnp.zeros_like, params)
         obs, st = jax.vmap(env.reset, in_axes=(0, None))(jax.random.split(k_env, n_env), env_params)
         carry, losses = jax.lax.scan(update, (params, {"mu": z, "nu": z, "count": jnp.int32(0)}, st, obs, key), None, n_iter)
