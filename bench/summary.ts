@@ -2,8 +2,9 @@
 // reference in the same run), `--rounds` times in turn, and prints one table of the issue's
 // goals: the median over rounds of each xla-ts / reference ratio and whether the goal holds.
 //
-//   node --import tsx bench/summary.ts [--rounds 3] [--only core,envs,ppo,pixel,start] [--quick] [--from-results]
+//   node --import tsx bench/summary.ts [--rounds 3] [--only core,envs,ppo,pixel,start] [--quick] [--from-results] [--multiroom]
 //
+// --multiroom adds PPO Nature CNN on MultiRoom-Stacked-v0 to bench/pixel.ts (minutes per round).
 // --from-results skips the runs and summarizes bench/results/*.json as they are (one round).
 // Every round's figures are kept in bench/results/summary.json. The references need jax (and
 // gymnax for the envs) in the `python3` on PATH; see tools/README.md.
@@ -17,6 +18,7 @@ const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1
 const ROUNDS = Number(arg("--rounds") ?? 3);
 const QUICK = argv.includes("--quick");
 const FROM_RESULTS = argv.includes("--from-results");
+const MULTIROOM = argv.includes("--multiroom");
 const ONLY = arg("--only")?.split(",") ?? ["core", "envs", "ppo", "pixel", "start"];
 
 type Json = Record<string, any>;
@@ -30,8 +32,8 @@ const PROGRAMS: Record<string, { file: string; args: string[]; result: string }>
     result: "envs",
   },
   ppo: { file: "ppo.ts", args: QUICK ? ["--quick"] : [], result: QUICK ? "ppo-quick" : "ppo" },
-  // MultiRoom-Stacked (Nature CNN on 96×96×4) runs at a few steps/s on 2 cores: bench/pixel.ts alone.
-  pixel: { file: "pixel.ts", args: ["--no-multiroom", ...(QUICK ? ["--iters", "1"] : [])], result: "pixel" },
+  // MultiRoom-Stacked (Nature CNN on 96×96×4) runs at a few steps/s on 2 cores (both sides): --multiroom.
+  pixel: { file: "pixel.ts", args: [...(MULTIROOM ? [] : ["--no-multiroom"]), ...(QUICK ? ["--iters", "1"] : [])], result: "pixel" },
   // `npm start` (the built CLI: npm run build first).
   start: { file: "start.ts", args: [], result: "start" },
 };
@@ -101,6 +103,16 @@ const GOALS: Goal[] = [
   {
     name: "PPO IMPALA CNN, Breakout-MinAtar (steps per CPU-second vs JAX + gymnax)",
     ratio: (r) => div(r.pixel?.xlaTs?.breakout?.cpu_steps_per_s, r.pixel?.jax?.cpu_steps_per_s),
+    min: 1.0,
+  },
+  {
+    name: "PPO Nature CNN, MultiRoom-Stacked-v0 (steps/s vs JAX, tools/multiroom_jax.py)",
+    ratio: (r) => div(r.pixel?.xlaTs?.multiroom?.steps_per_s, r.pixel?.jaxMultiroom?.steps_per_s),
+    min: 1.0,
+  },
+  {
+    name: "PPO Nature CNN, MultiRoom-Stacked-v0 (steps per CPU-second vs JAX)",
+    ratio: (r) => div(r.pixel?.xlaTs?.multiroom?.cpu_steps_per_s, r.pixel?.jaxMultiroom?.cpu_steps_per_s),
     min: 1.0,
   },
   {

@@ -1,13 +1,16 @@
-"""PPO with the IMPALA CNN on gymnax's Breakout-MinAtar, the whole training as one jitted
-program: the JAX reference of bench/pixel.ts (same network, env, rollout and learner shape).
+"""PPO with the IMPALA CNN on gymnax's Breakout-MinAtar, or with the Nature CNN on MultiRoom-Stacked-v0
+(tools/multiroom_jax.py on a layout from bench/multiroom_layout.ts), the whole training as one
+jitted program: the JAX reference of bench/pixel.ts (same network, env, rollout and learner shape).
 
 Network (as xla-ts's ImpalaCNN + cnnActorCritic): per stack of channels 16, 32, 32 a 3x3 SAME
 conv, a 3x3/2 SAME max-pool, two residual blocks x + conv(relu(conv(relu(x)))); relu, flatten,
 Dense 256 + relu, shared by a policy head (actions) and a value head. PPO: numEnvs x numSteps
 rollouts with gymnax's auto-resetting step, GAE (0.99, 0.95), 4 epochs x 4 shuffled
 minibatches, clip 0.2, value clip, entropy 0.01, Adam 2.5e-4 with global-norm clipping 0.5.
+Nature CNN (as xla-ts's NatureCNN): [C, H, W] uint8 frames moved channels-last and scaled to
+[0, 1]; conv 32 8x8/4, 64 4x4/2, 64 3x3/1 (VALID, relu), flatten, Dense 512 + relu.
 
-  python tools/bench_pixel_jax.py [--envs 16] [--steps 128] [--iters 10]
+  python tools/bench_pixel_jax.py [--envs 16] [--steps 128] [--iters 10] [--env multiroom --layout L.json]
 
 Prints one JSON line: compile_s, run_s, steps_per_s, cpu_s (process CPU of the run)."""
 import argparse
@@ -16,7 +19,7 @@ import time
 
 import jax
 import jax.numpy as jnp
-import gymnax
+from multiroom_jax import MultiRoom
 
 
 def conv_init(key, cin, cout):
@@ -60,15 +63,49 @@ def forward(p, obs):
     return x @ p["pi"]["w"] + p["pi"]["b"], (x @ p["v"]["w"] + p["v"]["b"])[:, 0]
 
 
-def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4):
-    env, env_params = gymnax.make("Breakout-MinAtar")
-    obs_shape = env.observation_space(env_params).shape
-    n_actions = env.action_space(env_params).n
+def nature_conv_init(key, k, cin, cout):
+    return {"w": jax.nn.initializers.orthogonal(2**0.5)(key, (k, k, cin, cout)), "b": jnp.zeros((cout,))}
+
+
+NATURE = ((8, 4, 32), (4, 2, 64), (3, 1, 64))
+
+
+def nature_init(key, obs_shape, n_actions):
+    keys = jax.random.split(key, 6)
+    c, h, w = obs_shape
+    convs = []
+    for i, (k, st, ch) in enumerate(NATURE):
+        convs.append(nature_conv_init(keys[i], k, c, ch))
+        c, h, w = ch, (h - k) // st + 1, (w - k) // st + 1
+    return {"convs": convs, "dense": dense_init(keys[3], h * w * c, 512, 2**0.5),
+            "pi": dense_init(keys[4], 512, n_actions, 0.01), "v": dense_init(keys[5], 512, 1, 1.0)}
+
+
+def nature_forward(p, obs):
+    x = obs.transpose(0, 2, 3, 1).astype(jnp.float32) / 255
+    for cp, (k, st, _) in zip(p["convs"], NATURE):
+        x = jax.lax.conv_general_dilated(x, cp["w"], (st, st), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+        x = jax.nn.relu(x + cp["b"])
+    x = jax.nn.relu(x.reshape((x.shape[0], -1)) @ p["dense"]["w"] + p["dense"]["b"])
+    return x @ p["pi"]["w"] + p["pi"]["b"], (x @ p["v"]["w"] + p["v"]["b"])[:, 0]
+
+
+def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4, layout=None):
+    if layout is None:
+        import gymnax  # only Breakout needs it
+
+        env, env_params = gymnax.make("Breakout-MinAtar")
+        obs_shape = env.observation_space(env_params).shape
+        n_actions = env.action_space(env_params).n
+    else:
+        env, env_params = MultiRoom(layout), None
+        obs_shape, n_actions = (env.stack, env.size, env.size), 4
+    init, fwd = (net_init, forward) if layout is None else (nature_init, nature_forward)
     batch = n_env * n_steps
     mb = batch // n_mb
 
     def loss_fn(params, b):
-        logits, v = forward(params, b["obs"])
+        logits, v = fwd(params, b["obs"])
         logp_all = jax.nn.log_softmax(logits)
         logp = jnp.take_along_axis(logp_all, b["action"][:, None], -1)[:, 0]
         ent = -jnp.sum(jnp.exp(logp_all) * logp_all, -1).mean()
@@ -96,7 +133,7 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4):
         def step(c, k):
             env_st, obs = c
             ka, ke = jax.random.split(k)
-            logits, v = forward(params, obs)
+            logits, v = fwd(params, obs)
             a = jax.random.categorical(ka, logits)
             logp = jnp.take_along_axis(jax.nn.log_softmax(logits), a[:, None], -1)[:, 0]
             # gymnax 1.x: obs, state, reward, terminated, truncated, info (auto-resetting).
@@ -105,7 +142,7 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4):
             return (nst, nobs), {"obs": obs, "action": a, "logp": logp, "value": v, "reward": r, "done": done}
 
         (env_st, obs), tr = jax.lax.scan(step, (env_st, obs), jax.random.split(k_roll, n_steps))
-        last_v = forward(params, obs)[1]
+        last_v = fwd(params, obs)[1]
 
         def gae(c, x):
             a_next, v_next = c
@@ -135,7 +172,7 @@ def make_train(n_env, n_steps, n_iter, epochs=4, n_mb=4):
 
     def train(key):
         k_net, k_env, key = jax.random.split(key, 3)
-        params = net_init(k_net, obs_shape, n_actions)
+        params = init(k_net, obs_shape, n_actions)
         z = jax.tree_util.tree_map(jnp.zeros_like, params)
         obs, st = jax.vmap(env.reset, in_axes=(0, None))(jax.random.split(k_env, n_env), env_params)
         carry, losses = jax.lax.scan(update, (params, {"mu": z, "nu": z, "count": jnp.int32(0)}, st, obs, key), None, n_iter)
@@ -150,8 +187,14 @@ def main():
     ap.add_argument("--steps", type=int, default=128)
     ap.add_argument("--iters", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--env", choices=["breakout", "multiroom"], default="breakout")
+    ap.add_argument("--layout", help="MultiRoom layout JSON (bench/multiroom_layout.ts)")
     a = ap.parse_args()
-    train = make_train(a.envs, a.steps, a.iters)
+    layout = None
+    if a.env == "multiroom":
+        with open(a.layout) as f:
+            layout = json.load(f)
+    train = make_train(a.envs, a.steps, a.iters, layout=layout)
     key = jax.random.PRNGKey(0)
     t0 = time.perf_counter()
     compiled = jax.jit(train).lower(key).compile()
@@ -164,7 +207,8 @@ def main():
     steps = a.envs * a.steps * a.iters
     run_s = min(r[0] for r in runs)
     cpu_s = min(r[1] for r in runs)
-    print(json.dumps({"jax_version": jax.__version__, "env": "Breakout-MinAtar", "network": "impala", "envs": a.envs, "steps": a.steps,
+    print(json.dumps({"jax_version": jax.__version__, "env": "Breakout-MinAtar" if layout is None else "MultiRoom-Stacked-v0",
+                      "network": "impala" if layout is None else "nature", "envs": a.envs, "steps": a.steps,
                       "iters": a.iters, "compile_s": t1 - t0, "run_s": run_s, "cpu_s": cpu_s, "steps_per_s": steps / run_s,
                       "cpu_steps_per_s": steps / cpu_s}))
 
