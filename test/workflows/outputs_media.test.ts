@@ -67,6 +67,14 @@ function frames(n: number, w: number, h: number, gradient = false): Frame[] {
   });
 }
 
+
+// A policy that always pushes left (CartPole's episode then always ends by falling).
+const pushLeft: Agent = {
+  name: "left",
+  init: () => ({ params: null, obsNorm: null, extra: null }),
+  computeActions: () => [np.zeros([1], "int32"), {}],
+  evaluateActions: (_s, b) => [np.zeros([b.obs.shape[0]], "int32"), {}],
+};
 describe("GIF", () => {
   it("encodes frames with an exact palette and delta frames", () => {
     const fr = frames(5, 16, 8);
@@ -105,12 +113,6 @@ print(json.dumps({"duration": im.info.get("duration"), "frames": [list(f.convert
 
   it("records an episode from env.render", async () => {
     const env = make("CartPole-v1");
-    const pushLeft: Agent = {
-      name: "left",
-      init: () => ({ params: null, obsNorm: null, extra: null }),
-      computeActions: () => [np.zeros([1], "int32"), {}],
-      evaluateActions: (_s, b) => [np.zeros([b.obs.shape[0]], "int32"), {}],
-    };
     const ep = await recordEpisode(env, pushLeft, pushLeft.init(random.key(0), env.observationSpace(), env.actionSpace()), random.key(1), { maxSteps: 200 });
     expect(ep.length).toBeGreaterThan(3);
     expect(ep.length).toBeLessThan(200); // pushing left always falls
@@ -124,12 +126,6 @@ print(json.dumps({"duration": im.info.get("duration"), "frames": [list(f.convert
 
   it("records in chunks the frames a step-by-step loop renders, compiled ahead or not, with maxSteps and every", async () => {
     const env = make("CartPole-v1");
-    const pushLeft: Agent = {
-      name: "left",
-      init: () => ({ params: null, obsNorm: null, extra: null }),
-      computeActions: () => [np.zeros([1], "int32"), {}],
-      evaluateActions: (_s, b) => [np.zeros([b.obs.shape[0]], "int32"), {}],
-    };
     const a = pushLeft.init(random.key(0), env.observationSpace(), env.actionSpace());
     // The step-by-step loop (the recorder's key use: split(key) → reset, then split(k, 3) per step).
     const ks = random.split(random.key(3));
