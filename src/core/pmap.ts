@@ -18,7 +18,7 @@ import { broadcastPrefix, type AxisSpec, type BDim } from "./batching.js";
 import { collectiveEmulator, withAxis } from "./axis_env.js";
 import { flatten, unflatten, type TreeDef } from "../pytree/index.js";
 import type { Device, Executable } from "../xla/index.js";
-import type { TypedArray } from "../xla/dtype.js";
+import { dtypeOfTypedArray, type TypedArray } from "../xla/dtype.js";
 
 export interface PmapOptions {
   /** The name collectives use for this axis (lax.psum(x, axisName)). */
@@ -46,7 +46,7 @@ function splitHost(data: TypedArray, shape: readonly number[], axis: number): Ty
   const inner = shape.slice(axis + 1).reduce((s, k) => s * k, 1);
   const outer = shape.slice(0, axis).reduce((s, k) => s * k, 1);
   return [...globalThis.Array(n).keys()].map((k) => {
-    const part = allocTyped(dtypeOf(data), outer * inner);
+    const part = allocTyped(dtypeOfTypedArray(data), outer * inner);
     for (let o = 0; o < outer; o++) part.set(data.subarray((o * n + k) * inner, (o * n + k + 1) * inner) as never, o * inner);
     return part;
   });
@@ -57,22 +57,11 @@ function stackHost(parts: readonly TypedArray[], shape: readonly number[], axis:
   const n = parts.length;
   const inner = shape.slice(axis).reduce((s, k) => s * k, 1);
   const outer = shape.slice(0, axis).reduce((s, k) => s * k, 1);
-  const out = allocTyped(dtypeOf(parts[0]!), n * outer * inner);
+  const out = allocTyped(dtypeOfTypedArray(parts[0]!), n * outer * inner);
   for (let o = 0; o < outer; o++) for (let k = 0; k < n; k++) out.set(parts[k]!.subarray(o * inner, (o + 1) * inner) as never, (o * n + k) * inner);
   return out;
 }
 
-// allocTyped takes a dtype; any dtype with the same typed-array class serves for copying.
-function dtypeOf(a: TypedArray): Parameters<typeof allocTyped>[0] {
-  if (a instanceof Float32Array) return "float32";
-  if (a instanceof Float64Array) return "float64";
-  if (a instanceof Int32Array) return "int32";
-  if (a instanceof BigInt64Array) return "int64";
-  if (a instanceof Uint32Array) return "uint32";
-  if (a instanceof Uint16Array) return "float16";
-  if (a instanceof Int8Array) return "int8";
-  return "uint8";
-}
 
 /** Runs the program for every device in lockstep on host arrays (the ref backend's devices). */
 function emulate(j: Jaxpr, consts: readonly HostArray[], args: readonly (readonly HostArray[])[]): HostArray[][] {

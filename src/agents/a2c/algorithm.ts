@@ -7,7 +7,7 @@ import type { Hyper } from "../../workflows/workflow.js";
 import { checkOnPolicy } from "../ppo/algorithm.js";
 import { A2C_LOOP_SCHEMA, A2C_SCHEMA, A2C_SWEEPABLE, type A2COptions } from "./config.js";
 import { A2CAgent } from "./agent.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type A2CConfig = OnPolicyConfig & A2COptions;
 
@@ -20,7 +20,7 @@ export const A2C_ALGORITHM: AlgorithmSpec<A2CConfig> = {
   sweepable: A2C_SWEEPABLE,
   check: checkOnPolicy,
   build(c: A2CConfig, env: Environment, hyper: Hyper = {}) {
-    return new OnPolicyWorkflow<A2CConfig>(c, env, (cfg, e, h) => new A2CAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+    return new OnPolicyWorkflow<A2CConfig>(c, env, agentFactory(A2CAgent), hyper);
   },
   docs: "a2c.md",
 };

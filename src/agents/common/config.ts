@@ -1,4 +1,6 @@
 import type { Value } from "../../core/values.js";
+import type { Space } from "../../envs/spaces.js";
+import type { Environment } from "../../envs/types.js";
 
 // Config schemas: every option with its default, what it means and what values it takes, so
 // a config is checked (naming the key and the allowed values) before anything is traced, and
@@ -125,6 +127,13 @@ export function schemaTable(schema: Schema): string {
 /** A config record (an interface without an index signature) read by key, as the agents' option pickers do. */
 export function asRecord(config: object): Record<string, unknown> {
   return config as Record<string, unknown>;
+}
+
+/** The agent factory a workflow takes, for an agent class built from (config, spaces, swept values). */
+export function agentFactory<A>(
+  Agent: new (options: Record<string, unknown>, obsSpace: Space, actionSpace: Space, traced: Record<string, Value>) => A,
+): (config: object, env: Environment, hyper: Readonly<Record<string, Value>>) => A {
+  return (config, env, hyper) => new Agent(asRecord(config), env.observationSpace(), env.actionSpace(), { ...hyper });
 }
 
 export function pickOptions(options: Record<string, unknown>, schema: object): Record<string, unknown> {

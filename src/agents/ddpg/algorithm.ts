@@ -9,7 +9,7 @@ import type { Schema } from "../common/config.js";
 import { DDPG_SCHEMA, DDPG_SWEEPABLE, TD3_SCHEMA, type DDPGOptions } from "./config.js";
 import { DDPGAgent } from "./agent.js";
 import { checkOffPolicy } from "../dqn/algorithm.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type DDPGConfig = OffPolicyConfig & DDPGOptions;
 
@@ -35,7 +35,7 @@ function spec(name: "ddpg" | "td3", title: string, schema: Schema): AlgorithmSpe
     sweepable: DDPG_SWEEPABLE,
     check: checkContinuousOffPolicy,
     build(c: DDPGConfig, env: Environment, hyper: Hyper = {}) {
-      return new OffPolicyWorkflow<DDPGConfig>(c, env, (cfg, e, h) => new DDPGAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+      return new OffPolicyWorkflow<DDPGConfig>(c, env, agentFactory(DDPGAgent), hyper);
     },
     docs: "ddpg.md",
   };

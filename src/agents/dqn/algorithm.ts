@@ -6,7 +6,7 @@ import { algorithmSchema, type AlgorithmSpec } from "../../workflows/algorithm.j
 import type { Hyper } from "../../workflows/workflow.js";
 import { DQN_SCHEMA, DQN_SWEEPABLE, type DQNOptions } from "./config.js";
 import { DQNAgent } from "./agent.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type DQNConfig = OffPolicyConfig & DQNOptions;
 
@@ -26,7 +26,7 @@ export const DQN_ALGORITHM: AlgorithmSpec<DQNConfig> = {
   sweepable: DQN_SWEEPABLE,
   check: checkOffPolicy,
   build(c: DQNConfig, env: Environment, hyper: Hyper = {}) {
-    return new OffPolicyWorkflow<DQNConfig>(c, env, (cfg, e, h) => new DQNAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+    return new OffPolicyWorkflow<DQNConfig>(c, env, agentFactory(DQNAgent), hyper);
   },
   docs: "dqn.md",
 };

@@ -6,7 +6,7 @@ import { algorithmSchema, type AlgorithmSpec } from "../../workflows/algorithm.j
 import type { Hyper } from "../../workflows/workflow.js";
 import { ES_SCHEMA, ES_SWEEPABLE, type ESOptions } from "./config.js";
 import { ESAgent } from "./agent.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type ESConfig = EvolutionConfig & ESOptions;
 
@@ -24,7 +24,7 @@ export const ES_ALGORITHM: AlgorithmSpec<ESConfig> = {
     if (c.mirrored && c.popSize % 2 !== 0) throw new TypeError(`config: popSize = ${c.popSize} must be even when mirrored = true`);
   },
   build(c: ESConfig, env: Environment, hyper: Hyper = {}) {
-    return new EvolutionWorkflow<ESConfig>(c, env, (cfg, e, h) => new ESAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+    return new EvolutionWorkflow<ESConfig>(c, env, agentFactory(ESAgent), hyper);
   },
   docs: "es.md",
 };

@@ -7,7 +7,7 @@ import type { Hyper } from "../../workflows/workflow.js";
 import { checkOnPolicy } from "../ppo/algorithm.js";
 import { IMPALA_LOOP_SCHEMA, IMPALA_SCHEMA, IMPALA_SWEEPABLE, type IMPALAOptions } from "./config.js";
 import { IMPALAAgent } from "./agent.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type IMPALAConfig = OnPolicyConfig & IMPALAOptions;
 
@@ -23,7 +23,7 @@ export const IMPALA_ALGORITHM: AlgorithmSpec<IMPALAConfig> = {
     if (c.minibatchSize > c.numEnvs) throw new TypeError(`config: minibatchSize = ${c.minibatchSize} (trajectories per minibatch) must be at most numEnvs = ${c.numEnvs}`);
   },
   build(c: IMPALAConfig, env: Environment, hyper: Hyper = {}) {
-    return new OnPolicyWorkflow<IMPALAConfig>(c, env, (cfg, e, h) => new IMPALAAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+    return new OnPolicyWorkflow<IMPALAConfig>(c, env, agentFactory(IMPALAAgent), hyper);
   },
   docs: "impala.md",
 };

@@ -7,7 +7,7 @@ import { algorithmSchema, type AlgorithmSpec } from "../../workflows/algorithm.j
 import type { Hyper } from "../../workflows/workflow.js";
 import { QLEARNING_SCHEMA, QLEARNING_SWEEPABLE, type QLearningOptions } from "./config.js";
 import { QLearningAgent } from "./agent.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type QLearningConfig = OnPolicyConfig & QLearningOptions;
 
@@ -29,7 +29,7 @@ export const QLEARNING_ALGORITHM: AlgorithmSpec<QLearningConfig> = {
     if (c.normalizeReward) throw new TypeError("config: normalizeReward = true is not supported by qlearning (the table learns the returns of the rewards as given)");
   },
   build(c: QLearningConfig, env: Environment, hyper: Hyper = {}) {
-    return new OnPolicyWorkflow<QLearningConfig>(c, env, (cfg, e, h) => new QLearningAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+    return new OnPolicyWorkflow<QLearningConfig>(c, env, agentFactory(QLearningAgent), hyper);
   },
   docs: "qlearning.md",
 };

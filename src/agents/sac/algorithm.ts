@@ -7,7 +7,7 @@ import type { Hyper } from "../../workflows/workflow.js";
 import { checkContinuousOffPolicy, CONTINUOUS_DEFAULTS } from "../ddpg/algorithm.js";
 import { SAC_SCHEMA, SAC_SWEEPABLE, type SACOptions } from "./config.js";
 import { SACAgent } from "./agent.js";
-import { asRecord } from "../common/config.js";
+import { agentFactory } from "../common/config.js";
 
 export type SACConfig = OffPolicyConfig & SACOptions;
 
@@ -20,7 +20,7 @@ export const SAC_ALGORITHM: AlgorithmSpec<SACConfig> = {
   sweepable: SAC_SWEEPABLE,
   check: checkContinuousOffPolicy,
   build(c: SACConfig, env: Environment, hyper: Hyper = {}) {
-    return new OffPolicyWorkflow<SACConfig>(c, env, (cfg, e, h) => new SACAgent(asRecord(cfg), e.observationSpace(), e.actionSpace(), { ...h }), hyper);
+    return new OffPolicyWorkflow<SACConfig>(c, env, agentFactory(SACAgent), hyper);
   },
   docs: "sac.md",
 };
