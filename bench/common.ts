@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Array as ConcreteArray } from "../src/core/values.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -74,4 +75,12 @@ export function writeResults(name: string, out: Record<string, unknown>): void {
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...out }, null, 2) + "\n");
   console.log(`wrote ${path.relative(ROOT, file)}`);
+}
+
+/** Wall-clock seconds (for differences). */
+export const now = (): number => performance.now() / 1000;
+
+/** A concrete array's values read back as JS numbers. */
+export async function hostNumbers(v: unknown): Promise<number[]> {
+  return [...(await (v as ConcreteArray).data())].map(Number);
 }

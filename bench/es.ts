@@ -15,13 +15,12 @@ import { Array as ConcreteArray } from "../src/core/values.js";
 import { compileJaxpr } from "../src/core/backend.js";
 import { buildWorkflow } from "../src/algorithms/registry.js";
 import type { EvolutionState, EvolutionWorkflow } from "../src/workflows/evolution.js";
-import { machine, runJaxScript, table, writeResults, type Row } from "./common.js";
+import { machine, runJaxScript, table, writeResults, type Row, now } from "./common.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string, d: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : d);
 const pops = flag("--pops", "16,128,1024").split(",").map(Number);
 const K = Number(flag("--iters", "10"));
-const now = () => performance.now() / 1000;
 const num = async (v: unknown) => Number((await (v as ConcreteArray).data())[0]);
 
 interface Figures {

@@ -5,12 +5,11 @@
 //
 //   node --import tsx bench/impala.ts [--quick] [--seeds 4]
 import { jit, vmap, random, type Value } from "../src/index.js";
-import { Array as ConcreteArray } from "../src/core/values.js";
 import { compileJaxpr } from "../src/core/backend.js";
 import type { OnPolicyWorkflow } from "../src/workflows/on_policy.js";
 import { buildWorkflow } from "../src/algorithms/registry.js";
 import { trainFunction } from "../src/workflows/train_many.js";
-import { fmt, machine, writeResults } from "./common.js";
+import { fmt, machine, writeResults, now, hostNumbers as host } from "./common.js";
 import { TARGETS } from "../test/workflows/targets.js";
 
 const argv = process.argv.slice(2);
@@ -18,8 +17,6 @@ const quick = argv.includes("--quick");
 const si = argv.indexOf("--seeds");
 const numSeeds = si >= 0 ? Number(argv[si + 1]) : 4;
 const totalSteps = quick ? 100_000 : 500_000;
-const now = () => performance.now() / 1000;
-const host = async (v: unknown) => [...(await (v as ConcreteArray).data())].map(Number);
 
 interface Figures {
   compile_s: number;

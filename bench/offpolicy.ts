@@ -8,11 +8,10 @@
 //   node --import tsx bench/offpolicy.ts [--seeds 16] [--only sac,td3,dqn] [--skip-rejax]
 import { spawnSync } from "node:child_process";
 import { jit, vmap, random, type Value } from "../src/index.js";
-import { Array as ConcreteArray } from "../src/core/values.js";
 import { compileJaxpr } from "../src/core/backend.js";
 import { buildWorkflow } from "../src/algorithms/registry.js";
 import { trainFunction } from "../src/workflows/train_many.js";
-import { ROOT, machine, table, writeResults, type Row } from "./common.js";
+import { ROOT, machine, table, writeResults, type Row, now, hostNumbers as host } from "./common.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => {
@@ -21,8 +20,6 @@ const flag = (name: string) => {
 };
 const numSeeds = Number(flag("--seeds") ?? 16);
 const only = flag("--only")?.split(",");
-const now = () => performance.now() / 1000;
-const host = async (v: unknown) => [...(await (v as ConcreteArray).data())].map(Number);
 
 /** rejax's published gymnax configs (configs/gymnax/{pendulum,cartpole}.yaml) in xla-ts's names; hidden layers (64, 64) are rejax's default. */
 export const CASES: Record<string, Record<string, unknown>> = {

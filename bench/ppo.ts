@@ -13,15 +13,13 @@ import type { OnPolicyWorkflow } from "../src/workflows/on_policy.js";
 import { buildWorkflow } from "../src/algorithms/registry.js";
 import { trainFunction } from "../src/workflows/train_many.js";
 import { evalPeriod } from "../src/cli/train.js";
-import { machine, runJaxScript, table, writeResults, type Row } from "./common.js";
+import { machine, runJaxScript, table, writeResults, type Row, now, hostNumbers as host } from "./common.js";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const si = argv.indexOf("--seeds");
 const numSeeds = si >= 0 ? Number(argv[si + 1]) : 16;
 const totalSteps = quick ? 50_000 : 500_000;
-const now = () => performance.now() / 1000;
-const host = async (v: unknown) => [...(await (v as ConcreteArray).data())].map(Number);
 
 interface Figures {
   compile_s: number;
