@@ -4,39 +4,15 @@
 // advantage flowing across an episode boundary.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { numpy as np } from "../../src/numpy/index.js";
 import { gae } from "../../src/agents/common/gae.js";
 import { useRefBackend, host } from "../ref_backend.js";
+import { arr, trajectories, type Traj } from "./trajectories.js";
 
 // Properties of the math, checked on the interpreter (no compile per shape); the JAX fixture
 // test (ppo_fixture.test.ts) runs gae() on the default backend.
 useRefBackend();
 
-interface Traj {
-  T: number;
-  B: number;
-  r: number[];
-  v: number[];
-  nv: number[];
-  term: boolean[];
-  trunc: boolean[];
-}
-
-const traj = fc.integer({ min: 1, max: 9 }).chain((T) =>
-  fc.integer({ min: 1, max: 3 }).chain((B) => {
-    const n = T * B;
-    const f = fc.array(fc.float({ min: -5, max: 5, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n });
-    const kind = fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: n, maxLength: n }); // 1: terminated, 2: truncated
-    // As in a real rollout, V(s'_t) is V(s_{t+1}) inside an episode; it is free only at an
-    // episode's end (the final observation) and at the rollout's last step.
-    return fc.tuple(f, f, f, kind).map(([r, v, free, k]): Traj => {
-      const nv = free.map((x, i) => (k[i] === 0 && i + B < n ? v[i + B]! : x));
-      return { T, B, r, v, nv, term: k.map((x) => x === 1), trunc: k.map((x) => x === 2) };
-    });
-  }),
-);
-
-const arr = (xs: number[] | boolean[], t: Traj) => np.reshape(np.array(xs as number[], typeof xs[0] === "boolean" ? "bool" : "float32"), [t.T, t.B]);
+const traj = trajectories(9);
 
 function run(t: Traj, gamma: number, lambda: number) {
   const done = t.term.map((x, i) => x || t.trunc[i]!);

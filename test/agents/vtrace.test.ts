@@ -13,6 +13,7 @@ import { jit } from "../../src/core/jit.js";
 import { gae } from "../../src/agents/common/gae.js";
 import { vtrace, type VtraceAdvantageMode } from "../../src/agents/common/vtrace.js";
 import { decodeArray, isEncArray } from "../numpy/helpers.js";
+import { arr, trajectories, type Traj } from "./trajectories.js";
 
 const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 const close = (got: number[], want: number[], tol: number, what = "") =>
@@ -67,31 +68,7 @@ describe("vtrace against rlax", () => {
   });
 });
 
-interface Traj {
-  T: number;
-  B: number;
-  r: number[];
-  v: number[];
-  nv: number[];
-  term: boolean[];
-  trunc: boolean[];
-}
-
-// As in a real rollout, V(s'_t) is V(s_{t+1}) inside an episode; free at an episode's end and
-// at the rollout's last step.
-const traj = fc.integer({ min: 1, max: 8 }).chain((T) =>
-  fc.integer({ min: 1, max: 3 }).chain((B) => {
-    const n = T * B;
-    const f = fc.array(fc.float({ min: -5, max: 5, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n });
-    const kind = fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: n, maxLength: n });
-    return fc.tuple(f, f, f, kind).map(([r, v, free, k]): Traj => {
-      const nv = free.map((x, i) => (k[i] === 0 && i + B < n ? v[i + B]! : x));
-      return { T, B, r, v, nv, term: k.map((x) => x === 1), trunc: k.map((x) => x === 2) };
-    });
-  }),
-);
-
-const arr = (xs: number[] | boolean[], t: Traj) => np.reshape(np.array(xs as number[], typeof xs[0] === "boolean" ? "bool" : "float32"), [t.T, t.B]);
+const traj = trajectories(8);
 
 function inputs(t: Traj, gamma: number, lambda: number, rho = 1) {
   return {
