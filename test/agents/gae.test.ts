@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { gae } from "../../src/agents/common/gae.js";
 import { useRefBackend, host } from "../ref_backend.js";
-import { arr, trajectories, type Traj } from "./trajectories.js";
+import { arr, nStepReturns, trajectories, type Traj } from "./trajectories.js";
 
 // Properties of the math, checked on the interpreter (no compile per shape); the JAX fixture
 // test (ppo_fixture.test.ts) runs gae() on the default backend.
@@ -30,25 +30,7 @@ function run(t: Traj, gamma: number, lambda: number) {
 
 // Host references, written from the definitions (not the recursion gae() uses).
 function returnsMinusValues(t: Traj, gamma: number): number[] {
-  const out = new Array<number>(t.T * t.B);
-  for (let b = 0; b < t.B; b++)
-    for (let s = 0; s < t.T; s++) {
-      // G_s = Σ_k γ^k r_{s+k} until the episode ends or the rollout does, plus the bootstrap.
-      let g = 0;
-      let disc = 1;
-      for (let u = s; u < t.T; u++) {
-        const i = u * t.B + b;
-        g += disc * t.r[i]!;
-        disc *= gamma;
-        if (t.term[i]) break;
-        if (t.trunc[i] || u === t.T - 1) {
-          g += disc * t.nv[i]!;
-          break;
-        }
-      }
-      out[s * t.B + b] = g - t.v[s * t.B + b]!;
-    }
-  return out;
+  return nStepReturns(t, gamma).map((g, i) => g - t.v[i]!);
 }
 
 function tdErrors(t: Traj, gamma: number): number[] {

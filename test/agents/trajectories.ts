@@ -32,3 +32,28 @@ export function trajectories(maxT: number): fc.Arbitrary<Traj> {
 
 /** One field of a trajectory as a [T, B] array. */
 export const arr = (xs: number[] | boolean[], t: Traj) => np.reshape(np.array(xs as number[], typeof xs[0] === "boolean" ? "bool" : "float32"), [t.T, t.B]);
+
+/**
+ * Host reference, written from the definition (not a recursion): G_s = Σ_k γ^k r_{s+k} until
+ * the episode ends (bootstrapping V(s') on truncation) or the rollout does (bootstrapping there).
+ */
+export function nStepReturns(t: Traj, gamma: number): number[] {
+  const out = new Array<number>(t.T * t.B);
+  for (let b = 0; b < t.B; b++)
+    for (let s = 0; s < t.T; s++) {
+      let g = 0;
+      let disc = 1;
+      for (let u = s; u < t.T; u++) {
+        const i = u * t.B + b;
+        g += disc * t.r[i]!;
+        disc *= gamma;
+        if (t.term[i]) break;
+        if (t.trunc[i] || u === t.T - 1) {
+          g += disc * t.nv[i]!;
+          break;
+        }
+      }
+      out[s * t.B + b] = g;
+    }
+  return out;
+}

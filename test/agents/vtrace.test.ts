@@ -13,7 +13,7 @@ import { jit } from "../../src/core/jit.js";
 import { gae } from "../../src/agents/common/gae.js";
 import { vtrace, type VtraceAdvantageMode } from "../../src/agents/common/vtrace.js";
 import { decodeArray, isEncArray } from "../numpy/helpers.js";
-import { arr, trajectories, type Traj } from "./trajectories.js";
+import { arr, nStepReturns, trajectories, type Traj } from "./trajectories.js";
 
 const host = (v: Value) => [...(v as ConcreteArray).dataSync()].map(Number);
 const close = (got: number[], want: number[], tol: number, what = "") =>
@@ -86,27 +86,6 @@ function inputs(t: Traj, gamma: number, lambda: number, rho = 1) {
   };
 }
 
-// G_s = Σ_k γ^k r_{s+k} until the episode ends (bootstrapping V(s') on truncation) or the rollout does.
-function nStepReturns(t: Traj, gamma: number): number[] {
-  const out = new Array<number>(t.T * t.B);
-  for (let b = 0; b < t.B; b++)
-    for (let s = 0; s < t.T; s++) {
-      let g = 0;
-      let disc = 1;
-      for (let u = s; u < t.T; u++) {
-        const i = u * t.B + b;
-        g += disc * t.r[i]!;
-        disc *= gamma;
-        if (t.term[i]) break;
-        if (t.trunc[i] || u === t.T - 1) {
-          g += disc * t.nv[i]!;
-          break;
-        }
-      }
-      out[s * t.B + b] = g;
-    }
-  return out;
-}
 
 describe("vtrace properties", () => {
   // Properties on the interpreter (no compile per shape); the rlax cases above use the default backend.
