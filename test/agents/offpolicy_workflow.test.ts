@@ -12,6 +12,7 @@ import { saveCheckpoint, loadCheckpoint } from "../../src/io/index.js";
 import type { OffPolicyWorkflow, OffPolicyState } from "../../src/workflows/off_policy.js";
 import { buildWorkflow, resolveAlgorithmConfig } from "../../src/algorithms/registry.js";
 import { trainMany } from "../../src/algorithms/train_many.js";
+import { expectRunOf } from "../workflows/same_run.js";
 
 const SMALL = { env: "Pendulum-v1", hiddenSizes: [16], totalSteps: 300, learningStarts: 100, stepsPerIteration: 100, batchSize: 16, bufferSize: 1000, evalEpisodes: 2 };
 const dir = mkdtempSync(join(tmpdir(), "xla-ts-offpolicy-"));
@@ -60,13 +61,7 @@ for (const algo of ["td3", "sac"] as const) {
       it("trainMany (seeds vmapped, one program) matches the host loop run by run", async () => {
         const r = await trainMany({ algo, ...SMALL }, [5, 6], { evalEvery: 0 });
         for (const [i, seed] of [5, 6].entries()) {
-          const [mine] = flatten((await run(seed, 3)).agentState.params);
-          const [theirs] = flatten(r.states.agentState.params);
-          mine.forEach((l, k) => {
-            const a = host(l);
-            const b = host(theirs[k]).slice(i * a.length, (i + 1) * a.length);
-            a.forEach((x, j) => expect(Math.abs(x - b[j]!)).toBeLessThan(1e-4 * (1 + Math.abs(x))));
-          });
+          expectRunOf((await run(seed, 3)).agentState.params, r.states.agentState.params, i);
         }
       }, 300_000);
   });

@@ -14,6 +14,7 @@ import { saveCheckpoint, loadCheckpoint } from "../../src/io/index.js";
 import type { EvolutionState, EvolutionWorkflow } from "../../src/workflows/evolution.js";
 import { trainMany } from "../../src/algorithms/train_many.js";
 import { buildWorkflow } from "../../src/algorithms/registry.js";
+import { expectRunOf } from "./same_run.js";
 
 const SMALL = { algo: "es", env: "CartPole-v1", popSize: 6, mirrored: true, iterations: 3, maxEpisodeSteps: 60, evalEpisodes: 3, evalMaxSteps: 100, evalEvery: 0, hiddenSizes: [8] };
 const wf = buildWorkflow(SMALL) as unknown as EvolutionWorkflow;
@@ -81,13 +82,7 @@ describe("EvolutionWorkflow (ES on CartPole)", () => {
     for (const [i, seed] of [2, 3].entries()) {
       const s = await wf.learn(wf.setup(seed), { iterations: 3, evalEvery: 0 });
       expect(host(r.states.counters.envSteps)[i]).toBe(host(s.counters.envSteps)[0]);
-      const [mine] = flatten(s.agentState.params);
-      const [theirs] = flatten(r.states.agentState.params);
-      mine.forEach((l, k) => {
-        const a = host(l);
-        const b = host(theirs[k]).slice(i * a.length, (i + 1) * a.length);
-        a.forEach((x, j) => expect(Math.abs(x - b[j]!)).toBeLessThan(1e-4 * (1 + Math.abs(x))));
-      });
+      expectRunOf(s.agentState.params, r.states.agentState.params, i);
       expect(r.finalReturns[i]).toBeCloseTo((await wf.evaluate(s)).returnMean, 3);
     }
   }, 180_000);

@@ -13,6 +13,7 @@ import type { OnPolicyWorkflow, OnPolicyState } from "../../src/workflows/on_pol
 import type { PPOState } from "../../src/agents/ppo/agent.js";
 import { trainMany } from "../../src/algorithms/train_many.js";
 import { buildWorkflow, resolveAlgorithmConfig as resolveOnPolicyConfig } from "../../src/algorithms/registry.js";
+import { expectRunOf } from "./same_run.js";
 
 const SMALL = { numEnvs: 4, numSteps: 32, epochs: 2, numMinibatches: 2, totalSteps: 4 * 32 * 3, evalEpisodes: 4, evalMaxSteps: 200 };
 const wf = buildWorkflow(SMALL) as OnPolicyWorkflow;
@@ -117,13 +118,7 @@ describe("OnPolicyWorkflow", () => {
     for (const [i, seed] of [5, 6].entries()) {
       const s = await run(seed, 3);
       const ev = await wf.evaluate(s);
-      const [mine] = flatten(s.agentState.params);
-      const [theirs] = flatten(r.states.agentState.params);
-      mine.forEach((l, k) => {
-        const a = host(l);
-        const b = host(theirs[k]).slice(i * a.length, (i + 1) * a.length);
-        a.forEach((x, j) => expect(Math.abs(x - b[j]!)).toBeLessThan(1e-4 * (1 + Math.abs(x))));
-      });
+      expectRunOf(s.agentState.params, r.states.agentState.params, i);
       expect(r.finalReturns[i]).toBeCloseTo(ev.returnMean, 3);
     }
   });
