@@ -159,7 +159,7 @@ export class OffPolicyWorkflow<C extends OffPolicyConfig = OffPolicyConfig> exte
       const ks = random.split(l.key, 3);
       const batch = replaySample(s.buffer, ks.get(1), this.batchPerDevice, { gamma: this.h("gamma"), nStep: c.nStep });
       const counters = { ...s.counters, updates: l.updates };
-      const u = this.agent.update(l.agentState, l.optStates, batch, this.devices ? { key: ks.get(2), counters, devices: this.devices } : { key: ks.get(2), counters });
+      const u = this.agent.update(l.agentState, l.optStates, batch, this.updateContext(ks.get(2), counters));
       return [{ agentState: u.agentState, optStates: u.optStates, updates: np.add(l.updates, np.astype(np.asArray(u.updates), "int32")), key: ks.get(0) }, u.metrics];
     };
     const [out, ms] = lax.scan(one, { agentState: s.agentState, optStates: s.optStates, updates: s.counters.updates, key }, null, { length: c.gradientSteps });

@@ -82,8 +82,7 @@ export class OnPolicyWorkflow<C extends OnPolicyConfig = OnPolicyConfig> extends
     const ks = random.split(state.key, 3);
     // Rollouts (and the learner's minibatch shuffles) draw from per-device keys; the state's key stays replicated.
     const [traj, end] = rollout(this.env, this.agent, state.agentState, { envState: state.envState, obs: state.obs }, this.deviceKey(ks.get(1)), this.config.numSteps, state.counters.envSteps);
-    const ctx = this.devices ? { key: this.deviceKey(ks.get(2)), counters: state.counters, devices: this.devices } : { key: ks.get(2), counters: state.counters };
-    const u = this.agent.update(state.agentState, state.optStates, traj, ctx);
+    const u = this.agent.update(state.agentState, state.optStates, traj, this.updateContext(this.deviceKey(ks.get(2)), state.counters));
     // Statistics (e.g. the observation normalizer) move after learning, so the rollout and the
     // loss of one iteration saw the same normalization.
     const agentState = this.updateStatsGlobal(this.agent, u.agentState, traj, 2);

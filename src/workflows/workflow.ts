@@ -11,13 +11,14 @@ import { jit } from "../core/jit.js";
 import { vmap } from "../core/batching.js";
 import { pmap } from "../core/pmap.js";
 import { backendName, xlaRuntime } from "../core/backend.js";
+import { isFloatDtype } from "../core/aval.js";
 import { lax } from "../lax/index.js";
 import { numpy as np } from "../numpy/index.js";
 import { random } from "../random/index.js";
 import { freezeRecord } from "../pytree/index.js";
 import type { Environment } from "../envs/types.js";
 import { TimeLimit, vectorize } from "../envs/wrappers/index.js";
-import type { Agent, AgentState, Counters, DeviceAxis, SampleBatch } from "../agents/types.js";
+import type { Agent, AgentState, Counters, DeviceAxis, SampleBatch, UpdateContext } from "../agents/types.js";
 import { evaluateEpisodes, type EpisodeResults } from "./evaluator.js";
 
 export type { Counters } from "../agents/types.js";
@@ -171,6 +172,11 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     return [];
   }
 
+  /** A learner's context: with the device axis when the run is data-parallel. */
+  updateContext(key: Value, counters: Counters): UpdateContext {
+    return this.devices ? { key, counters, devices: this.devices } : { key, counters };
+  }
+
   /** `global` split over the devices; an error names the option when it does not divide. */
   perDevice(global: number, option: string): number {
     const n = this.numDevices;
@@ -269,7 +275,7 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     const [m, next] = this.update(s);
     // Data-parallel: every float metric averaged over the devices (losses are per-shard means;
     // the families already combined episode statistics, so those are equal everywhere).
-    const combined = this.numDevices > 1 ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, isFloat(v) ? lax.pmean(v, DEVICE_AXIS) : v])) : m;
+    const combined = this.numDevices > 1 ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, isFloatDtype(v.dtype) ? lax.pmean(v, DEVICE_AXIS) : v])) : m;
     return [{ ...combined, ...this.counterMetrics(next.counters) }, next];
   }
 
@@ -315,10 +321,6 @@ export abstract class Workflow<S extends WorkflowState = WorkflowState, C extend
     }
     return state;
   }
-}
-
-function isFloat(v: Value): boolean {
-  return ["float32", "float64", "float16", "bfloat16"].includes(v.dtype);
 }
 
 /** The step limit of a TimeLimit-wrapped environment (outermost first), if any. */
